@@ -1,0 +1,1 @@
+"""Rasa custom actions. Thin: they read the tracker and call bot.conversation."""

@@ -1,0 +1,72 @@
+"""Filing the confirmed request, and leaving the form without filing."""
+
+import logging
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import contact_url, say, slot_events
+from bot.conversation import filing
+from bot.conversation.replies import Reply
+from bot.conversation.request_form import IDENTITY_SLOTS, REQUEST_FORM_SLOTS
+from bot.conversation.turn import REQUEST_FORM, Turn
+
+log = logging.getLogger(__name__)
+
+
+def _cleared(keep: tuple[str, ...] = ()) -> dict[str, None]:
+    return {name: None for name in REQUEST_FORM_SLOTS if name not in keep}
+
+
+class ActionSubmitRequest(Action):
+    """Files the request once and answers with its reference."""
+
+    def name(self) -> str:
+        return "action_submit_request"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        turn = Turn.from_tracker(tracker)
+        if turn.slot("consent") is False:
+            say(dispatcher, [Reply("utter_consent_declined", {"contact_url": contact_url()})])
+            return slot_events(_cleared())
+        if turn.slot("confirmed") is not True:
+            # Reached without a confirmation (e.g. a story jumped here): ask again.
+            return [ActiveLoop(REQUEST_FORM), SlotSet("requested_slot", None)]
+        try:
+            filed = filing.file(turn)
+        except filing.ValidationError as exc:
+            log.error("request form incomplete: %s", [e["loc"] for e in exc.errors()])
+            return [ActiveLoop(REQUEST_FORM), SlotSet("requested_slot", None)]
+        except filing.FilingError as exc:
+            # Nothing was written; the answers stay so the delegate can confirm again.
+            log.warning("request store unavailable (%s); asking the delegate to retry", exc)
+            say(dispatcher, [Reply("utter_store_unavailable")])
+            return [
+                SlotSet("confirmed", None),
+                ActiveLoop(REQUEST_FORM),
+                SlotSet("requested_slot", "confirmed"),
+            ]
+        request = filed.request
+        log.info("request %s filed (new=%s)", request.reference, filed.created)
+        say(
+            dispatcher,
+            [Reply("utter_request_filed", {"reference": request.reference, "email": request.email})],
+        )
+        return [*slot_events(_cleared(keep=IDENTITY_SLOTS)), SlotSet("request_reference", request.reference)]
+
+
+class ActionCancelRequest(Action):
+    """Stops the form, files nothing and clears the answers."""
+
+    def name(self) -> str:
+        return "action_cancel_request"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        say(dispatcher, [Reply("utter_cancelled")])
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *slot_events(_cleared())]

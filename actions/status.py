@@ -1,0 +1,92 @@
+"""Answering "what happened to TA-2026-000123?"."""
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.common import say
+from bot.conversation import status
+from bot.conversation.replies import Reply
+from bot.conversation.turn import STATUS_FORM, Turn
+from bot.nlu import extract
+
+
+class ValidateStatusForm(FormValidationAction):
+    """Asks for the reference, and for the email only when this conversation did not file it."""
+
+    def name(self) -> str:
+        return "validate_status_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        reference = tracker.get_slot("status_reference")
+        if reference is None:
+            return ["status_reference", "status_email"]
+        try:
+            owned = status.access(reference, tracker.sender_id).owned
+        except SQLAlchemyError:
+            owned = False
+        return ["status_reference"] if owned else ["status_reference", "status_email"]
+
+    async def extract_status_reference(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        turn = Turn.from_tracker(tracker)
+        found = next(iter(turn.entity_values("reference")), None) or turn.text
+        reference = status.reference_in(found) or status.reference_in(turn.text)
+        if reference:
+            return {"status_reference": reference}
+        return {"status_reference": turn.text} if turn.requested_slot == "status_reference" else {}
+
+    async def validate_status_reference(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        reference = status.reference_in(str(value or ""))
+        if reference is None:
+            say(dispatcher, [Reply("utter_ask_status_reference")])
+            return {"status_reference": None}
+        return {"status_reference": reference}
+
+    async def extract_status_email(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        turn = Turn.from_tracker(tracker)
+        if turn.requested_slot != "status_email" or turn.interrupts:
+            return {}
+        return {"status_email": status.email_answer(turn)}
+
+    async def validate_status_email(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        email = extract.email_in(str(value or ""))
+        if email is None:
+            say(dispatcher, [Reply("utter_invalid_email", {"value": str(value)[:60]})])
+        return {"status_email": email}
+
+
+class ActionCheckStatus(Action):
+    """Answers the status of the reference asked about, then forgets the look-up."""
+
+    def name(self) -> str:
+        return "action_check_status"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        turn = Turn.from_tracker(tracker)
+        reference = turn.slot("status_reference") or status.reference_in(turn.text)
+        if reference is None:
+            say(dispatcher, [Reply("utter_ask_status_reference")])
+            return []
+        if turn.active_loop and turn.active_loop != STATUS_FORM:
+            # Asked in the middle of a request: answer only what needs no email.
+            if not status.access(reference, turn.sender_id).owned:
+                say(dispatcher, [Reply("utter_status_later", {"reference": reference})])
+                return []
+        say(dispatcher, [status.answer(reference, turn, turn.slot("status_email"))])
+        return [SlotSet("status_reference", None), SlotSet("status_email", None)]

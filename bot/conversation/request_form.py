@@ -1,0 +1,268 @@
+"""The request form: which slot to ask next, how to read an answer, how to check it."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.conversation.replies import Reply, echo
+from bot.conversation.turn import Turn
+from bot.conversation.understand import NEED_AREAS
+from bot.i18n import field_label, join_values, value_label
+from bot.members import get_directory
+from bot.nlu import extract
+
+ORGANIZATIONS = ("WHO", "WIPO", "WTO")
+# The order questions are asked in; slots already filled are skipped.
+ORDER = (
+    "need_area",
+    "description",
+    "member",
+    "institution",
+    "requester_name",
+    "email",
+    "organizations",
+    "consent",
+    "confirmed",
+)
+# Fields a delegate can correct from the summary, in the order they are listed.
+CORRECTABLE = (
+    "member",
+    "requester_name",
+    "institution",
+    "email",
+    "need_area",
+    "description",
+    "organizations",
+)
+# Everything that belongs to one request; cleared after filing, cancelling or declining.
+REQUEST_FORM_SLOTS = (
+    *ORDER,
+    "member_status",
+    "topics",
+    "timeline",
+    "prior_assistance",
+    "expected_outcome",
+    "suggested_activity_ids",
+    "selected_activity_ids",
+)
+# Kept after filing so a second request in the same conversation need not ask again.
+IDENTITY_SLOTS = ("member", "member_status", "institution", "requester_name", "email")
+
+
+@dataclass
+class Validation:
+    """Slot values to set and what to say about them."""
+
+    updates: dict[str, Any] = field(default_factory=dict)
+    replies: list[Reply] = field(default_factory=list)
+
+
+def required_slots(slots: dict[str, Any]) -> list[str]:
+    """The form's slots; a declined consent ends the form without a confirmation."""
+    order = list(ORDER)
+    if slots.get("consent") is False:
+        order.remove("confirmed")
+    return order
+
+
+def extract_answer(slot: str, turn: Turn) -> dict[str, Any]:
+    """Read the answer to the question the form asked; other slots are left alone."""
+    if turn.requested_slot != slot or turn.interrupts:
+        return {}
+    reader = _READERS.get(slot)
+    return reader(turn) if reader else {}
+
+
+def _read_need_area(turn: Turn) -> dict[str, Any]:
+    areas = [a for a in turn.entity_values("need_area") if a in NEED_AREAS]
+    areas = areas or extract.need_areas(turn.words_text)
+    return {"need_area": areas[0] if areas else turn.text}
+
+
+def _read_text(slot: str) -> Any:
+    def read(turn: Turn) -> dict[str, Any]:
+        if turn.is_payload or turn.slot(slot) != turn.previous_slots.get(slot):
+            return {}  # a button, or already read from the same message
+        return {slot: turn.text}
+
+    return read
+
+
+def _read_email(turn: Turn) -> dict[str, Any]:
+    if turn.slot("email") != turn.previous_slots.get("email"):
+        return {}
+    return {"email": extract.email_in(turn.text) or turn.text}
+
+
+def _read_organizations(turn: Turn) -> dict[str, Any]:
+    chosen = turn.entity_values("organization") or extract.organizations(turn.words_text)
+    return {"organizations": chosen or [turn.text]}
+
+
+def _read_yes_no(slot: str) -> Any:
+    def read(turn: Turn) -> dict[str, Any]:
+        if turn.intent == "affirm":
+            return {slot: True}
+        if turn.intent == "deny":
+            return {slot: False}
+        answer = extract.yes_or_no(turn.words_text)
+        return {slot: turn.text if answer is None else answer}
+
+    return read
+
+
+def _read_confirmation(turn: Turn) -> dict[str, Any]:
+    """Yes files; anything else reopens the fields the delegate named or changed."""
+    if turn.intent == "affirm" or extract.yes_or_no(turn.words_text) is True:
+        if not _changed_fields(turn):
+            return {"confirmed": True}
+    named = [f for f in turn.entity_values("field") if f in CORRECTABLE]
+    named += [f for f in extract.fields_named(turn.words_text) if f in CORRECTABLE]
+    changed = _changed_fields(turn)
+    reopen = {f: None for f in dict.fromkeys(named) if f not in changed}
+    if "member" in reopen:
+        reopen["member_status"] = None
+    return {"confirmed": None, **reopen}
+
+
+def _changed_fields(turn: Turn) -> list[str]:
+    return [f for f in CORRECTABLE if turn.slot(f) != turn.previous_slots.get(f)]
+
+
+_READERS = {
+    "need_area": _read_need_area,
+    "description": _read_text("description"),
+    "member": _read_text("member"),
+    "institution": _read_text("institution"),
+    "requester_name": _read_text("requester_name"),
+    "email": _read_email,
+    "organizations": _read_organizations,
+    "consent": _read_yes_no("consent"),
+    "confirmed": _read_confirmation,
+}
+
+
+# --- validation -----------------------------------------------------------------------
+
+
+def validate(slot: str, value: Any, turn: Turn) -> Validation:
+    """Normalise `value` for `slot`, or clear it with a specific re-ask."""
+    if value is None:
+        return Validation({slot: None})
+    check = _CHECKS.get(slot)
+    result = check(value, turn) if check else Validation({slot: value})
+    _acknowledge_change(slot, result, turn)
+    return result
+
+
+def _acknowledge_change(slot: str, result: Validation, turn: Turn) -> None:
+    """Say so when a volunteered answer replaces one given earlier."""
+    new, old = result.updates.get(slot), turn.previous_slots.get(slot)
+    if slot not in CORRECTABLE or new is None or old is None or new == old:
+        return
+    if turn.requested_slot in (slot, "confirmed"):
+        return  # the question itself or the summary's correction: the re-ask shows it
+    shown = join_values(new, turn.language) if isinstance(new, list) else value_label(str(new), turn.language)
+    result.replies.append(
+        Reply("utter_field_updated", {"field": field_label(slot, turn.language), "value": echo(shown)})
+    )
+
+
+def _need_area(value: Any, turn: Turn) -> Validation:
+    if value in NEED_AREAS:
+        return Validation({"need_area": value})
+    areas = extract.need_areas(str(value))
+    if areas:
+        return Validation({"need_area": areas[0]})
+    return Validation({"need_area": None}, [Reply("utter_invalid_need_area")])
+
+
+def _description(value: Any, turn: Turn) -> Validation:
+    text = str(value).strip()
+    if not extract.is_substantive(text):
+        return Validation({"description": None}, [Reply("utter_invalid_description")])
+    updates: dict[str, Any] = {"description": text[:4000]}
+    # The description also tells which topics to route on.
+    known = list(turn.slot("topics") or [])
+    if new := [t for t in extract.topics(text) if t not in known]:
+        updates["topics"] = known + new
+    if turn.slot("need_area") is None and (areas := extract.need_areas(text)):
+        updates["need_area"] = areas[0]
+    return Validation(updates)
+
+
+def _member(value: Any, turn: Turn) -> Validation:
+    match = get_directory().resolve(str(value))
+    if match is None:
+        return Validation(
+            {"member": None, "member_status": None},
+            [Reply("utter_invalid_member", {"value": echo(str(value), 60)})],
+        )
+    return Validation({"member": match.member.name, "member_status": match.member.status})
+
+
+def _institution(value: Any, turn: Turn) -> Validation:
+    text = " ".join(str(value).split()).strip(" .,")
+    named = extract.institution(text)
+    if named and len(named) < len(text):
+        text = named
+    if len(text) < 2 or len(text) > 300 or "@" in text or not any(ch.isalpha() for ch in text):
+        return Validation({"institution": None}, [Reply("utter_invalid_institution")])
+    return Validation({"institution": text[0].upper() + text[1:]})
+
+
+def _requester_name(value: Any, turn: Turn) -> Validation:
+    name = extract.person_name(str(value))
+    if name is None:
+        return Validation({"requester_name": None}, [Reply("utter_invalid_requester_name")])
+    return Validation({"requester_name": name})
+
+
+def _email(value: Any, turn: Turn) -> Validation:
+    email = extract.email_in(str(value))
+    if email is None:
+        return Validation({"email": None}, [Reply("utter_invalid_email", {"value": echo(str(value), 60)})])
+    return Validation({"email": email})
+
+
+def _organizations(value: Any, turn: Turn) -> Validation:
+    chosen: list[str] = []
+    for item in value if isinstance(value, list) else [value]:
+        item = str(item)
+        if item in ORGANIZATIONS or item == "not_sure":
+            chosen.append(item)
+        elif item == "all":
+            chosen.extend(ORGANIZATIONS)
+        else:
+            chosen.extend(extract.organizations(item))
+    named = [o for o in dict.fromkeys(chosen) if o in ORGANIZATIONS]
+    if named:
+        return Validation({"organizations": named})
+    if "not_sure" in chosen:
+        return Validation({"organizations": ["not_sure"]})
+    return Validation({"organizations": None}, [Reply("utter_invalid_organizations")])
+
+
+def _consent(value: Any, turn: Turn) -> Validation:
+    if value is True:
+        return Validation({"consent": True})
+    if value is False:
+        # Nothing is filed; actions/requests.py says how else to reach the secretariats.
+        return Validation({"consent": False})
+    return Validation({"consent": None}, [Reply("utter_invalid_consent")])
+
+
+def _confirmed(value: Any, turn: Turn) -> Validation:
+    return Validation({"confirmed": True if value is True else None})
+
+
+_CHECKS = {
+    "need_area": _need_area,
+    "description": _description,
+    "member": _member,
+    "institution": _institution,
+    "requester_name": _requester_name,
+    "email": _email,
+    "organizations": _organizations,
+    "consent": _consent,
+    "confirmed": _confirmed,
+}

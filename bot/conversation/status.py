@@ -1,0 +1,65 @@
+"""Status look-up: only for the conversation that filed a request or whoever knows its email."""
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.conversation.replies import Reply
+from bot.conversation.turn import Turn
+from bot.i18n import value_label
+from bot.nlu import extract
+from bot.store import crud
+from bot.store.db import unit_of_work
+
+REFERENCE = re.compile(r"\bTA[\s-]?(\d{4})[\s-]?(\d{1,6})\b", re.IGNORECASE)
+
+
+def reference_in(text: str) -> str | None:
+    """A request reference in `text`, normalised to TA-YYYY-NNNNNN."""
+    m = REFERENCE.search(text)
+    return f"TA-{m.group(1)}-{int(m.group(2)):06d}" if m else None
+
+
+@dataclass(frozen=True)
+class Access:
+    exists: bool
+    owned: bool  # filed from this conversation
+    email: str | None
+
+
+def access(reference: str, sender_id: str) -> Access:
+    """What this conversation may learn about `reference`."""
+    with unit_of_work() as session:
+        request = crud.get_by_reference(session, reference)
+        if request is None:
+            return Access(False, False, None)
+        return Access(True, request.conversation_id == sender_id, request.email)
+
+
+def answer(reference: str, turn: Turn, given_email: str | None) -> Reply:
+    """The status if this conversation may see it; the same neutral refusal otherwise."""
+    try:
+        with unit_of_work() as session:
+            request = crud.get_by_reference(session, reference)
+            allowed = request is not None and (
+                request.conversation_id == turn.sender_id
+                or (given_email is not None and request.email.lower() == given_email.lower())
+            )
+            if request is None or not allowed:
+                # Same answer for "no such request" and "not yours": references are guessable.
+                return Reply("utter_status_unavailable", {"reference": reference})
+            return Reply(
+                "utter_status",
+                {
+                    "reference": request.reference,
+                    "status": value_label(request.status, turn.language),
+                    "updated": request.updated_at.strftime("%Y-%m-%d"),
+                },
+            )
+    except SQLAlchemyError:
+        return Reply("utter_store_unavailable")
+
+
+def email_answer(turn: Turn) -> str:
+    return extract.email_in(turn.text) or turn.text

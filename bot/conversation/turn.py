@@ -1,0 +1,125 @@
+"""One delegate message with the state around it, read from a rasa-sdk tracker."""
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+REQUEST_FORM = "request_form"
+STATUS_FORM = "status_form"
+
+# Intents that interrupt a form: answered, then the form asks its question again.
+INTERRUPTIONS = frozenset(
+    {
+        "ask_platform",
+        "ask_privacy",
+        "ask_catalogue",
+        "ask_activity_details",
+        "bot_challenge",
+        "chitchat",
+        "out_of_scope",
+        "insult",
+        "instruct_bot",
+        "request_human",
+        "check_status",
+        "thank",
+        "goodbye",
+        "cancel",
+        "restart",
+        "change_language",
+        "greet",
+    }
+)
+# Below this confidence an "interruption" is more likely an answer that Rasa misread.
+INTERRUPTION_CONFIDENCE = 0.6
+
+
+class TrackerLike(Protocol):
+    sender_id: str
+    slots: dict[str, Any]
+    latest_message: dict[str, Any]
+    events: list[dict[str, Any]]
+    active_loop: dict[str, Any]
+
+    def get_slot(self, key: str) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What the delegate just said, how Rasa read it, and the slots around it."""
+
+    sender_id: str
+    text: str
+    intent: str | None = None
+    confidence: float = 1.0
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    slots: dict[str, Any] = field(default_factory=dict)
+    previous_slots: dict[str, Any] = field(default_factory=dict)
+    active_loop: str | None = None
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def from_tracker(cls, tracker: TrackerLike) -> "Turn":
+        message = tracker.latest_message or {}
+        intent = message.get("intent") or {}
+        return cls(
+            sender_id=tracker.sender_id,
+            text=(message.get("text") or "").strip(),
+            intent=intent.get("name"),
+            confidence=float(intent.get("confidence") or 0.0),
+            entities=list(message.get("entities") or []),
+            metadata=dict(message.get("metadata") or {}),
+            slots=dict(tracker.slots),
+            previous_slots=slots_before_latest_message(tracker.events),
+            active_loop=(tracker.active_loop or {}).get("name"),
+            events=list(tracker.events),
+        )
+
+    def slot(self, name: str) -> Any:
+        return self.slots.get(name)
+
+    @property
+    def language(self) -> str:
+        value = self.slots.get("language")
+        return value if value in ("en", "fr", "es") else "en"
+
+    @property
+    def requested_slot(self) -> str | None:
+        return self.slots.get("requested_slot") if self.active_loop else None
+
+    @property
+    def is_payload(self) -> bool:
+        """A button press: the text is `/intent{...}`, not words to read."""
+        return self.text.startswith("/")
+
+    @property
+    def words_text(self) -> str:
+        """The text to read for fields: empty for button payloads."""
+        return "" if self.is_payload else self.text
+
+    @property
+    def interrupts(self) -> bool:
+        return self.intent in INTERRUPTIONS and self.confidence >= INTERRUPTION_CONFIDENCE
+
+    def entity_values(self, entity: str) -> list[str]:
+        values = [e.get("value") for e in self.entities if e.get("entity") == entity]
+        return [str(v) for v in values if v not in (None, "")]
+
+    def form_activation_time(self, form: str = REQUEST_FORM) -> float | None:
+        """When `form` was last activated: one filing per activation."""
+        for event in reversed(self.events):
+            if event.get("event") == "active_loop" and event.get("name") == form:
+                return float(event.get("timestamp") or 0.0)
+        return None
+
+
+def slots_before_latest_message(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """Slot values as they stood just before the latest user message."""
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
+    values: dict[str, Any] = {}
+    for event in events[:last_user]:
+        kind = event.get("event")
+        if kind == "slot":
+            values[event["name"]] = event.get("value")
+        elif kind in ("restart", "reset_slots"):
+            values.clear()
+    return values

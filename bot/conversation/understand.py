@@ -1,0 +1,145 @@
+"""Read every delegate message for request fields, whatever the assistant asked.
+
+This is what lets a delegate open with a whole paragraph, volunteer details out of order
+or change their mind ("actually it's about medicines"). Values found here are validated
+by the request form like any answer.
+"""
+
+import re
+from typing import Any
+
+from bot.conversation.turn import REQUEST_FORM, STATUS_FORM, Turn
+from bot.members import get_directory
+from bot.nlu import extract
+from bot.nlu.language import detect, requested_language
+from bot.nlu.text import fold
+
+NEED_AREAS = ("vaccines", "medicines", "technologies")
+# Slots whose answer is free text: while one is asked, words in the answer are not
+# read as other fields ("Ministry of Health, vaccines unit" is not a change of need).
+FREE_TEXT_SLOTS = frozenset({"requester_name", "institution", "email", "member"})
+_CHANGE_OF_MIND = re.compile(
+    r"\b(actually|instead|rather|changed? my mind|not .+ but|correction|sorry|i meant|"
+    r"en fait|plutot|finalement|je voulais dire|en realidad|mejor dicho|mas bien|quise decir|"
+    r"perdon|pardon)\b"
+)
+
+
+def understand(turn: Turn) -> dict[str, Any]:
+    """Slot values to set from this message; validated afterwards by the form."""
+    updates = _language(turn)
+    if turn.active_loop == STATUS_FORM or turn.interrupts:
+        return updates
+    if turn.is_payload:
+        return updates | _from_buttons(turn)
+
+    text = turn.text
+    requested = turn.requested_slot if turn.active_loop == REQUEST_FORM else None
+    correcting = (
+        requested == "confirmed"
+        or turn.intent in ("correct_field", "deny")
+        or bool(_CHANGE_OF_MIND.search(fold(text)))
+    )
+    answering_free_text = requested in FREE_TEXT_SLOTS and not correcting
+
+    if (email := extract.email_in(text)) and email != turn.slot("email"):
+        updates["email"] = email
+    if answering_free_text:
+        return updates
+
+    if requested != "member" and (turn.slot("member") is None or correcting):
+        found = _member_in(turn)
+        if found and found != turn.slot("member"):
+            updates["member"] = found
+
+    areas = [a for a in turn.entity_values("need_area") if a in NEED_AREAS] or extract.need_areas(text)
+    if areas and requested != "need_area" and (turn.slot("need_area") is None or correcting):
+        if areas[0] != turn.slot("need_area"):
+            updates["need_area"] = areas[0]
+
+    describes = turn.intent in ("describe_need", "request_assistance", "inform", "correct_field")
+    if describes or requested in ("description", "need_area"):
+        if new_topics := [t for t in extract.topics(text) if t not in (turn.slot("topics") or [])]:
+            updates["topics"] = [*(turn.slot("topics") or []), *new_topics]
+
+    if turn.slot("institution") is None and (inst := extract.institution(text)):
+        updates["institution"] = inst
+
+    if requested != "description" and _describes_need(turn, requested):
+        updates |= _description(turn)
+        if turn.slot("organizations") is None and (orgs := extract.organizations(text)):
+            if "not_sure" not in orgs:
+                updates["organizations"] = orgs
+
+    for slot, finder in (
+        ("timeline", extract.timeline),
+        ("prior_assistance", extract.prior_assistance),
+        ("expected_outcome", extract.expected_outcome),
+    ):
+        if turn.slot(slot) is None and (value := finder(text)):
+            updates[slot] = value
+    return updates
+
+
+def _language(turn: Turn) -> dict[str, Any]:
+    """Follow the widget's language switch, an explicit request, or the words themselves."""
+    current = turn.slot("language") or "en"
+    announced = turn.metadata.get("language")
+    updates: dict[str, Any] = {}
+    chosen: str | None = None
+    if announced in ("en", "fr", "es") and announced != turn.slot("ui_language"):
+        updates["ui_language"] = announced
+        chosen = announced
+    if turn.intent == "change_language" and (asked := requested_language(turn.text)):
+        chosen = asked
+    elif chosen is None and not turn.is_payload and _reads_as_prose(turn):
+        chosen = detect(turn.text)
+    if chosen and chosen != current:
+        updates["language"] = chosen
+    return updates
+
+
+def _reads_as_prose(turn: Turn) -> bool:
+    """Names, emails and institutions say nothing about the language of the conversation."""
+    if turn.requested_slot in FREE_TEXT_SLOTS:
+        return False
+    return len(turn.text.split()) >= 3 or turn.slot("language") is None or _is_opening(turn)
+
+
+def _is_opening(turn: Turn) -> bool:
+    return not any(e.get("event") == "user" for e in turn.events[:-1])
+
+
+def _member_in(turn: Turn) -> str | None:
+    directory = get_directory()
+    for value in turn.entity_values("member"):
+        if match := directory.resolve(value):
+            return match.member.name
+    matches = directory.find_in_text(turn.text)
+    return matches[0].member.name if matches else None
+
+
+def _from_buttons(turn: Turn) -> dict[str, Any]:
+    """Values carried by a button's payload outside the question it answered."""
+    if turn.requested_slot == "need_area":
+        return {}
+    areas = [a for a in turn.entity_values("need_area") if a in NEED_AREAS]
+    return {"need_area": areas[0]} if areas and areas[0] != turn.slot("need_area") else {}
+
+
+def _describes_need(turn: Turn, requested: str | None) -> bool:
+    if turn.intent in ("describe_need", "request_assistance"):
+        return True
+    return turn.intent == "inform" and requested in (None, "need_area")
+
+
+def _description(turn: Turn) -> dict[str, Any]:
+    """The delegate's own account of the need; later additions are appended, not lost."""
+    if not extract.is_substantive(turn.text):
+        return {}
+    current = turn.slot("description")
+    if not current:
+        return {"description": turn.text}
+    if turn.text in current:
+        return {}
+    return {"description": f"{current}\n{turn.text}"[:4000]}

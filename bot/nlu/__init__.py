@@ -1,0 +1,1 @@
+"""Understanding the delegate's words beyond Rasa's intents: lexicons, fields, language."""

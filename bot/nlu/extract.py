@@ -1,0 +1,230 @@
+"""Field extraction from free text in English, French and Spanish.
+
+Rasa's NLU gives intents and some entities; these functions are the dependable backstop
+for the request's fields: they run on every message and tolerate typos.
+"""
+
+import re
+
+from email_validator import EmailNotValidError, validate_email
+
+from bot.nlu.lexicon import (
+    field_matcher,
+    need_area_matcher,
+    organizations_lexicon,
+    topic_matcher,
+)
+from bot.nlu.text import clip, fold, words
+
+ORGANIZATIONS = ("WHO", "WIPO", "WTO")
+EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+
+
+def need_areas(text: str) -> list[str]:
+    """Need areas mentioned, the most specific first."""
+    return need_area_matcher().labels(text)
+
+
+def topics(text: str) -> list[str]:
+    """Topics mentioned, in order of appearance."""
+    return topic_matcher().labels(text)
+
+
+def fields_named(text: str) -> list[str]:
+    """Request fields the delegate names, e.g. when correcting the summary."""
+    return field_matcher().labels(text, typos=False)
+
+
+def email_in(text: str) -> str | None:
+    """The first syntactically valid email address in `text`, normalised."""
+    for candidate in EMAIL.findall(text):
+        try:
+            return validate_email(candidate.strip(".,;"), check_deliverability=False).normalized
+        except EmailNotValidError:
+            continue
+    return None
+
+
+def looks_like_email_attempt(text: str) -> bool:
+    """True when the delegate seems to have typed an address, valid or not."""
+    return "@" in text or bool(re.search(r"\b[\w.-]+\s*(?:\(at\)|\[at\]| at )\s*[\w-]+\.", text))
+
+
+def organizations(text: str) -> list[str]:
+    """WHO/WIPO/WTO named in `text`; `["not_sure"]` when the delegate leaves it open."""
+    lex = organizations_lexicon()
+    folded = fold(text)
+    found: list[tuple[int, str]] = []
+    for org in ORGANIZATIONS:
+        # Acronyms only in capitals: "who" is a pronoun, "omc" is not said in lower case either.
+        for acronym in lex[org]["acronyms"]:
+            found += [(m.start(), org) for m in re.finditer(rf"\b{acronym}\b", text)]
+        for name in lex[org]["names"]:
+            found += [(m.start(), org) for m in re.finditer(rf"\b{re.escape(fold(name))}\b", folded)]
+    named = list(dict.fromkeys(org for _, org in sorted(found)))
+    if named:
+        return named
+    if _any_phrase(folded, lex["all"]):
+        return list(ORGANIZATIONS)
+    if _any_phrase(folded, lex["not_sure"]):
+        return ["not_sure"]
+    return []
+
+
+def _any_phrase(folded: str, by_language: dict[str, list[str]]) -> bool:
+    return any(
+        re.search(rf"(?<![a-z]){re.escape(fold(p))}(?![a-z])", folded)
+        for phrases in by_language.values()
+        for p in phrases
+    )
+
+
+_INSTITUTION_HEAD = (
+    r"(?:ministry|ministere|ministerio|department|departement|departamento|office|oficina"
+    r"|agency|agence|agencia|authority|autorite|autoridad|institute|institut|instituto"
+    r"|directorate|direction|direccion|permanent mission|mission permanente|mision permanente"
+    r"|national regulatory authority|secretariat|secretaria|council|conseil|consejo)"
+)
+_INSTITUTION = re.compile(
+    rf"\b((?:national |federal |state )?{_INSTITUTION_HEAD}\b[^,.;:!?()]*)",
+)
+# Where an institution's name stops in a running sentence.
+_INSTITUTION_STOP = re.compile(
+    r"\s(?:and|et|y|we|nous|nosotros|i|je|yo|who|qui|que|which|need|needs|besoin|necesita"
+    r"|necesitamos|would|would like|is|are|est|es|esta|looking|seeks|want|wants|veut|quiere"
+    r"|for|pour|para|to|regarding|about|sur|sobre|with|avec|con|because|car|porque)\b"
+)
+
+
+def institution(text: str) -> str | None:
+    """A ministry, office or agency named in a running sentence, as the delegate wrote it."""
+    folded = fold(text)
+    m = _INSTITUTION.search(folded)
+    if not m:
+        return None
+    span = m.group(1)
+    stop = _INSTITUTION_STOP.search(span)
+    span = span[: stop.start()] if stop else span
+    start = m.start(1)
+    original = text_span(text, folded, start, start + len(span.rstrip()))
+    return clip(original, 200) if len(original.split()) >= 2 else None
+
+
+def text_span(text: str, folded: str, start: int, end: int) -> str:
+    """Map a span of `fold(text)` back onto the original text when lengths line up."""
+    if len(fold(text)) == len(folded) and len(text) == len(folded):
+        return text[start:end].strip()
+    # Accents or spaces changed the length; the folded words are still a faithful answer.
+    return folded[start:end].strip().title()
+
+
+_TIMELINE = re.compile(
+    r"\b(?:(?:by|before|until|d'ici|avant|d'ici a|antes de|para|hasta)\s+(?:the\s+|la\s+|le\s+|el\s+|fin\s+de\s+|end\s+of\s+|finales\s+de\s+)?"
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre"
+    r"|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre"
+    r"|next year|l'annee prochaine|el proximo ano|20\d\d|q[1-4])(?:\s+20\d\d)?"
+    r"|(?:within|in|dans|d'ici|en|dentro de)\s+(?:the next\s+|les\s+|los\s+proximos\s+)?(?:\d+|one|two|three|six|un|une|deux|trois|six|uno|una|dos|tres|seis)\s+"
+    r"(?:days?|weeks?|months?|years?|jours?|semaines?|mois|ans?|annees?|dias?|semanas?|meses?|anos?)"
+    r"|urgent(?:ly)?|as soon as possible|asap|au plus vite|des que possible|urgente(?:mente)?|lo antes posible|cuanto antes)\b"
+)
+
+
+def timeline(text: str) -> str | None:
+    """A deadline or urgency the delegate volunteers ("within three months", "urgent")."""
+    m = _TIMELINE.search(fold(text))
+    return m.group(0) if m else None
+
+
+_PRIOR = re.compile(
+    r"(?:already (?:received|got|had|have)|(?:received|receiving|got) (?:support|assistance|help|funding)"
+    r"|with (?:the )?support (?:of|from)|supported by|deja (?:recu|beneficie|obtenu)|avec l'appui de"
+    r"|avec le soutien de|ya (?:recibimos|hemos recibido|tenemos|contamos)|con el apoyo de"
+    r"|hemos recibido|nous avons recu)"
+)
+_OUTCOME = re.compile(
+    r"(?:our (?:goal|aim|objective) is|the (?:goal|aim|objective|expected outcome) is|so that we can"
+    r"|in order to|we hope to|we expect to|notre objectif est|l'objectif est|afin de|pour pouvoir"
+    r"|nous esperons|nuestro objetivo es|el objetivo es|con el fin de|para poder|esperamos)"
+)
+
+
+def _sentence_with(pattern: re.Pattern[str], text: str) -> str | None:
+    for sentence in re.split(r"(?<=[.!?;])\s+|\n+", text):
+        if pattern.search(fold(sentence)):
+            return clip(sentence.strip(), 500)
+    return None
+
+
+def prior_assistance(text: str) -> str | None:
+    """The sentence about help already received from other agencies or donors."""
+    return _sentence_with(_PRIOR, text)
+
+
+def expected_outcome(text: str) -> str | None:
+    """The sentence that states what the delegate wants to achieve."""
+    return _sentence_with(_OUTCOME, text)
+
+
+_NAME_LEAD = re.compile(
+    r"^(?:my name is|my name's|name is|i am|i'm|im|this is|it's|it is|je m'appelle|je suis|moi c'est"
+    r"|mon nom est|c'est|me llamo|mi nombre es|soy|habla|le saluda)\s+",
+    re.IGNORECASE,
+)
+_TITLES = re.compile(r"^(?:mr|mrs|ms|dr|prof|m|mme|sr|sra|srta|dra)\.?\s+", re.IGNORECASE)
+
+
+def person_name(text: str) -> str | None:
+    """A person's name from an answer like "I'm Dr. Ana Pérez"; None if it is not a name."""
+    candidate = _NAME_LEAD.sub("", text.strip()).strip(" .,!")
+    candidate = _TITLES.sub("", candidate) if len(candidate.split()) > 1 else candidate
+    if not candidate or "@" in candidate or any(ch.isdigit() for ch in candidate):
+        return None
+    if len(candidate) > 100 or len(candidate.split()) > 6:
+        return None
+    if not re.fullmatch(r"[^\W\d_][\w' .\-]*", candidate, re.UNICODE):
+        return None
+    return " ".join(part[:1].upper() + part[1:] for part in candidate.split())
+
+
+_FILLER = {
+    "help", "hello", "hi", "please", "assistance", "support", "info", "information", "need", "i",
+    "we", "a", "the", "some", "want", "aide", "ayuda", "besoin", "de", "necesito", "necesitamos",
+    "bonjour", "hola", "svp", "por", "favor", "yes", "no", "ok", "test", "asdf", "something",
+    "anything", "thing", "stuff", "nothing", "idk", "je", "nous", "avons", "me", "us",
+}
+
+
+def is_substantive(text: str) -> bool:
+    """True when a description says something beyond "help" or a greeting."""
+    meaningful = [w for w in words(text) if w not in _FILLER and len(w) > 1]
+    return len(meaningful) >= 3 or (len(meaningful) >= 2 and bool(need_areas(text) or topics(text)))
+
+
+_YES = {
+    "yes", "y", "yeah", "yep", "yup", "sure", "ok", "okay", "agree", "agreed", "i agree", "correct",
+    "right", "confirm", "confirmed", "of course", "go ahead", "oui", "d'accord", "daccord",
+    "j'accepte", "jaccepte", "accepte", "c'est correct", "exact", "si", "claro", "de acuerdo",
+    "acepto", "correcto", "vale", "confirmo", "bien sur", "parfait", "perfecto", "that's right",
+    "looks good", "all good", "yes please", "oui merci", "si gracias",
+}
+_NO = {
+    "no", "n", "nope", "nah", "don't", "do not", "i do not agree", "i don't agree", "disagree",
+    "refuse", "non", "pas d'accord", "je refuse", "je n'accepte pas", "no acepto", "no estoy de acuerdo",
+    "wrong", "incorrect", "not correct", "c'est faux", "faux", "incorrecto", "no es correcto",
+}
+
+
+def yes_or_no(text: str) -> bool | None:
+    """A plain yes or no in any of the three languages; None when it is neither."""
+    folded = fold(text).strip(" .!¡?¿")
+    if folded in _YES:
+        return True
+    if folded in _NO:
+        return False
+    first = folded.split(" ", 1)[0].strip(",.!")
+    if first in {"yes", "oui", "si", "yeah", "ok", "okay", "sure"}:
+        return True
+    if first in {"no", "non", "nope"}:
+        return False
+    return None

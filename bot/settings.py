@@ -1,0 +1,66 @@
+"""All configuration, read once from the environment (prefix TRIAGE_) or a .env file."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Values that are only acceptable on a developer's machine.
+DEV_SECRET = "dev-only-change-me"
+
+
+class Settings(BaseSettings):
+    """Typed settings; see .env.example for every variable."""
+
+    model_config = SettingsConfigDict(env_prefix="TRIAGE_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+
+    # Stores. The request store is ours; the tracker store is Rasa's SQL tracker store,
+    # which we only read (staff console, history for the widget).
+    database_url: str = f"sqlite:///{ROOT / 'var' / 'triage.db'}"
+    tracker_database_url: str = f"sqlite:///{ROOT / 'var' / 'tracker.db'}"
+
+    # Processes. Rasa and the action server stay on loopback; the web service is public.
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str = DEV_SECRET
+    action_server_port: int = 5055
+    action_token: str = DEV_SECRET
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+    model_dir: Path = ROOT / "models"
+
+    # Bearer token for machine clients of the read API.
+    api_token: str = DEV_SECRET
+    # Origins allowed to embed the widget and call /api/chat from a browser.
+    cors_origins: list[str] = Field(default_factory=list)
+
+    # Where delegates can reach the secretariats without the assistant.
+    contact_url: str = "https://www.wto.org/english/news_e/news22_e/igo_11apr22_e.htm"
+
+    # Gateway limits.
+    max_message_chars: int = 4000
+    max_metadata_keys: int = 20
+    rasa_timeout_seconds: float = 30.0
+
+    @model_validator(mode="after")
+    def _refuse_dev_secrets_in_production(self) -> "Settings":
+        if self.environment == "production":
+            weak = [
+                name
+                for name in ("rasa_token", "action_token", "api_token")
+                if getattr(self, name) == DEV_SECRET or len(getattr(self, name)) < 16
+            ]
+            if weak:
+                raise ValueError(f"set strong secrets in production for: {', '.join(weak)}")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings; tests clear the cache to override."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""The request store: SQLAlchemy 2 models, sessions, CRUD and migrations."""

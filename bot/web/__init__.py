@@ -1,0 +1,1 @@
+"""The public web service: chat gateway, read API and pages."""

@@ -1,0 +1,112 @@
+"""The chat gateway: the widget's only way to the Rasa server."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+
+from bot.web.rasa_client import RasaClient, RasaUnavailable
+from bot.web.replies_cache import RepliesCache, StillProcessing
+from bot.web.schemas import BotMessage, ChatIn, ChatOut, HistoryMessage, HistoryOut, SenderId
+
+router = APIRouter(prefix="/api/chat", tags=["chat"])
+
+UNAVAILABLE = "The assistant is temporarily unavailable. Please try again in a moment."
+
+
+def get_rasa(request: Request) -> RasaClient:
+    return request.app.state.rasa  # type: ignore[no-any-return]
+
+
+def get_replies(request: Request) -> RepliesCache:
+    return request.app.state.replies  # type: ignore[no-any-return]
+
+
+RasaDep = Annotated[RasaClient, Depends(get_rasa)]
+RepliesDep = Annotated[RepliesCache, Depends(get_replies)]
+
+
+@router.post("", response_model=ChatOut, responses={503: {"description": "Rasa unavailable"}})
+async def chat(body: ChatIn, rasa: RasaDep, replies: RepliesDep) -> ChatOut:
+    """Send a delegate's message to the assistant and return its answers."""
+    message_id = body.client_message_id
+    if message_id:
+        try:
+            earlier = await replies.claim(body.sender_id, message_id)
+        except StillProcessing:
+            raise HTTPException(status.HTTP_409_CONFLICT, "This message is still being answered; retry shortly.")
+        if earlier is not None:
+            return ChatOut.model_validate_json(earlier)
+    try:
+        answer = await _converse(body, rasa)
+    except RasaUnavailable:
+        if message_id:
+            await replies.release(body.sender_id, message_id)
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, UNAVAILABLE)
+    except BaseException:
+        if message_id:
+            await replies.release(body.sender_id, message_id)
+        raise
+    if message_id:
+        await replies.store(body.sender_id, message_id, answer.model_dump_json())
+    return answer
+
+
+async def _converse(body: ChatIn, rasa: RasaClient) -> ChatOut:
+    metadata = {k: v for k, v in body.metadata.items() if v is not None}
+    sent = await rasa.send(body.sender_id, body.message, metadata)
+    state = await rasa.tracker(body.sender_id)
+    return ChatOut(
+        messages=[_bot_message(m) for m in sent],
+        expecting=expecting(state),
+        language=_language(state),
+    )
+
+
+@router.get("/{sender_id}/history", response_model=HistoryOut)
+async def history(sender_id: SenderId, rasa: RasaDep) -> HistoryOut:
+    """The conversation so far, for the browser that owns this sender id."""
+    try:
+        state = await rasa.tracker(sender_id, events=True)
+    except RasaUnavailable:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, UNAVAILABLE)
+    messages = []
+    for event in state.get("events") or []:
+        kind = event.get("event")
+        if kind == "user":
+            text = event.get("text") or ""
+            if text.startswith("/"):
+                continue  # button payloads; the bot message that offered them shows the choice
+            messages.append(HistoryMessage(role="user", text=text, timestamp=event.get("timestamp", 0)))
+        elif kind == "bot":
+            data = event.get("data") or {}
+            messages.append(
+                HistoryMessage(
+                    role="bot",
+                    text=event.get("text"),
+                    buttons=data.get("buttons") or [],
+                    timestamp=event.get("timestamp", 0),
+                )
+            )
+    return HistoryOut(messages=messages, expecting=expecting(state), language=_language(state))
+
+
+def expecting(state: dict[str, Any]) -> str | None:
+    """The slot a form is asking for, if a form is active."""
+    if not (state.get("active_loop") or {}).get("name"):
+        return None
+    requested = (state.get("slots") or {}).get("requested_slot")
+    return str(requested) if requested else None
+
+
+def _language(state: dict[str, Any]) -> str:
+    value = (state.get("slots") or {}).get("language")
+    return value if value in ("en", "fr", "es") else "en"
+
+
+def _bot_message(raw: dict[str, Any]) -> BotMessage:
+    return BotMessage(
+        text=raw.get("text"),
+        buttons=raw.get("buttons") or [],
+        image=raw.get("image"),
+        custom=raw.get("custom"),
+    )

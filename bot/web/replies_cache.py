@@ -1,0 +1,74 @@
+"""Remember the answer to each client message id, so a resent message is answered, not re-run.
+
+A widget that lost its connection cannot know whether its message arrived; it sends it
+again with the same id. The first attempt claims the id; a twin waits for its answer.
+"""
+
+import asyncio
+import time
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
+
+from bot.store.models import GatewayReply
+
+
+class StillProcessing(Exception):
+    """The first attempt with this id has not been answered yet."""
+
+
+class RepliesCache:
+    def __init__(self, sessions: sessionmaker[Session], wait_seconds: float = 30.0) -> None:
+        self._sessions = sessions
+        self._wait = wait_seconds
+
+    async def claim(self, sender_id: str, message_id: str) -> str | None:
+        """None if we now own this message; the earlier answer's body if it was answered."""
+        if await run_in_threadpool(self._insert, sender_id, message_id):
+            return None
+        deadline = time.monotonic() + self._wait
+        while time.monotonic() < deadline:
+            body = await run_in_threadpool(self._body, sender_id, message_id)
+            if body is not None:
+                return body
+            await asyncio.sleep(0.2)
+        raise StillProcessing(message_id)
+
+    async def store(self, sender_id: str, message_id: str, body: str) -> None:
+        await run_in_threadpool(self._update, sender_id, message_id, body)
+
+    async def release(self, sender_id: str, message_id: str) -> None:
+        """Forget a claim whose processing failed, so a retry can run it."""
+        await run_in_threadpool(self._delete, sender_id, message_id)
+
+    def _insert(self, sender_id: str, message_id: str) -> bool:
+        try:
+            with self._sessions.begin() as s:
+                s.add(GatewayReply(sender_id=sender_id, client_message_id=message_id, body=None))
+            return True
+        except IntegrityError:
+            return False
+
+    def _body(self, sender_id: str, message_id: str) -> str | None:
+        with self._sessions() as s:
+            return s.scalar(
+                select(GatewayReply.body).where(
+                    GatewayReply.sender_id == sender_id, GatewayReply.client_message_id == message_id
+                )
+            )
+
+    def _update(self, sender_id: str, message_id: str, body: str) -> None:
+        with self._sessions.begin() as s:
+            row = s.get(GatewayReply, (sender_id, message_id))
+            if row is not None:
+                row.body = body
+
+    def _delete(self, sender_id: str, message_id: str) -> None:
+        with self._sessions.begin() as s:
+            s.execute(
+                delete(GatewayReply).where(
+                    GatewayReply.sender_id == sender_id, GatewayReply.client_message_id == message_id
+                )
+            )

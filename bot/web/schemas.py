@@ -1,0 +1,74 @@
+"""Request and response bodies of the chat gateway."""
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+SenderId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
+ClientMessageId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+MetadataValue = Annotated[str, StringConstraints(max_length=200)] | int | float | bool | None
+
+# C0 controls other than tab, newline and carriage return; they only ever come from bugs or abuse.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class ChatIn(BaseModel):
+    """One message from the widget (or any client) to the assistant."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sender_id: SenderId
+    message: str = Field(min_length=1, max_length=4000)
+    metadata: dict[Annotated[str, StringConstraints(max_length=50)], MetadataValue] = Field(
+        default_factory=dict, max_length=20
+    )
+    client_message_id: ClientMessageId | None = None
+
+    @field_validator("message")
+    @classmethod
+    def _readable(cls, value: str) -> str:
+        value = _CONTROL.sub("", value).strip()
+        if not value:
+            raise ValueError("message is empty")
+        return value
+
+    @field_validator("metadata")
+    @classmethod
+    def _known_language(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if "language" in value and value["language"] not in ("en", "fr", "es"):
+            raise ValueError("metadata.language must be one of en, fr, es")
+        return value
+
+
+class Button(BaseModel):
+    title: str
+    payload: str
+
+
+class BotMessage(BaseModel):
+    text: str | None = None
+    buttons: list[Button] = Field(default_factory=list)
+    image: str | None = None
+    custom: dict[str, Any] | None = None
+
+
+class ChatOut(BaseModel):
+    """The assistant's answer and what it now expects from the delegate."""
+
+    messages: list[BotMessage]
+    expecting: str | None = Field(description="The slot the assistant is asking for, or null.")
+    language: Literal["en", "fr", "es"] = "en"
+
+
+class HistoryMessage(BaseModel):
+    role: Literal["user", "bot"]
+    text: str | None = None
+    buttons: list[Button] = Field(default_factory=list)
+    timestamp: float
+
+
+class HistoryOut(BaseModel):
+    messages: list[HistoryMessage]
+    expecting: str | None
+    language: Literal["en", "fr", "es"] = "en"
