@@ -75,6 +75,10 @@ class Member(BaseModel):
             raise ValueError("joined must be set for members and null for everyone else")
         return self
 
+    def __hash__(self) -> int:
+        # The generated hash would fail on the dict field; the canonical name is unique anyway.
+        return hash(self.name)
+
     def display_name(self, language: str) -> str:
         """Name in the given language (en/fr/es, region suffix ignored), else English."""
         return self.names.get(language[:2].lower(), self.names["en"])
@@ -142,7 +146,7 @@ class MemberDirectory:
         # A non-member phrase ("North Korea") consumes its words so "Korea" alone cannot match.
         for phrase in not_members:
             self._keys.setdefault(_tokens(phrase), _Key(None, phrase, "alias"))
-        self._longest = max(len(k) for k in self._keys)
+        self._longest = max((len(k) for k in self._keys), default=1)
         # Fuzzy choices leave out codes, abbreviations and short names, which typos collide with.
         fuzzy: dict[str, _Key] = {}
         for key, entry in self._keys.items():
