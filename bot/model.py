@@ -19,6 +19,10 @@ TRAINING_DATA = [ROOT / "data" / "nlu", ROOT / "data" / "rules", ROOT / "data" /
 LOCK = ROOT / "rasa" / "requirements.lock"
 
 
+class TrainingError(RuntimeError):
+    """`rasa train` failed; the message carries its error lines."""
+
+
 def rasa_env() -> dict[str, str]:
     """Environment for every Rasa command: no telemetry, quiet TensorFlow, fixed hashing."""
     env = dict(os.environ)
@@ -75,11 +79,12 @@ def ensure_model(
     ]  # fmt: skip
     log.info("training %s (this takes a few minutes on 2 cores)", target.name)
     started = time.monotonic()
-    out = log_file.open("ab") if log_file else subprocess.DEVNULL
-    try:
-        subprocess.run(cmd, cwd=ROOT, env=rasa_env(), check=True, stdout=out, stderr=subprocess.STDOUT)
-    finally:
-        if log_file:
-            out.close()  # type: ignore[union-attr]
+    done = subprocess.run(cmd, cwd=ROOT, env=rasa_env(), capture_output=True, text=True)
+    if log_file:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        log_file.write_text(done.stdout + done.stderr)
+    if done.returncode != 0:
+        errors = [line for line in (done.stdout + done.stderr).splitlines() if "Error" in line or "🚨" in line]
+        raise TrainingError("rasa train failed:\n" + "\n".join(errors[-15:] or [done.stderr[-2000:]]))
     log.info("trained %s in %.0f s", target.name, time.monotonic() - started)
     return target

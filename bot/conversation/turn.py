@@ -23,7 +23,7 @@ INTERRUPTIONS = frozenset(
         "thank",
         "goodbye",
         "cancel",
-        "restart",
+        "start_over",
         "change_language",
         "greet",
     }
@@ -120,6 +120,6 @@ def slots_before_latest_message(events: list[dict[str, Any]]) -> dict[str, Any]:
         kind = event.get("event")
         if kind == "slot":
             values[event["name"]] = event.get("value")
-        elif kind in ("restart", "reset_slots"):
+        elif kind in ("start_over", "reset_slots"):
             values.clear()
     return values

@@ -1,0 +1,25 @@
+# Make targets; `make help` lists them.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+env: ## Create or update both environments (.venv, .venv-rasa)
+	@scripts/bootstrap.sh
+
+run: env ## Train if needed, migrate, start Rasa + actions + web (Ctrl-C stops all)
+	@.venv/bin/triage run
+
+test: env ## Unit and integration tests (trains the model once if needed)
+	@.venv/bin/pytest
+
+lint: env ## ruff and mypy
+	@.venv/bin/ruff check bot actions tests
+	@.venv/bin/ruff format --check bot actions tests
+	@.venv/bin/mypy
+
+validate: env ## rasa data validate on the assistant's YAML
+	@RASA_TELEMETRY_ENABLED=false .venv-rasa/bin/rasa data validate --domain bot/domain --config config.yml --data data/nlu data/rules --fail-on-warnings
+
+.PHONY: help env run test lint validate

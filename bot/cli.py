@@ -1,0 +1,114 @@
+"""The `triage` command: run the product and work with its stores from a terminal."""
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from bot.settings import get_settings
+from bot.store import crud
+from bot.store.db import unit_of_work
+from bot.store.schemas import RequestPublic
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bot.runner import run
+
+    run()
+    return 0
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from bot.store.migrate import upgrade
+
+    upgrade()
+    print("request store is up to date")
+    return 0
+
+
+def _model_train(args: argparse.Namespace) -> int:
+    from bot.model import ensure_model
+
+    path = ensure_model(get_settings().model_dir)
+    print(path)
+    return 0
+
+
+def _requests_list(args: argparse.Namespace) -> int:
+    with unit_of_work() as session:
+        rows, total = crud.list_requests(session, status=args.status, member=args.member, limit=args.limit)
+        items = [RequestPublic.model_validate(r) for r in rows]
+    if args.json:
+        print(json.dumps({"count": total, "data": [i.model_dump(mode="json") for i in items]}, indent=2, ensure_ascii=False))
+        return 0
+    if not items:
+        print("no requests")
+        return 0
+    print(f"{'REFERENCE':<15} {'FILED (UTC)':<17} {'STATUS':<11} {'MEMBER':<24} {'NEED':<12} ORGANIZATIONS")
+    for i in items:
+        print(
+            f"{i.reference:<15} {i.created_at:%Y-%m-%d %H:%M} {i.status:<11} {i.member[:24]:<24} "
+            f"{i.need_area:<12} {', '.join(i.organizations)}"
+        )
+    print(f"{len(items)} of {total} shown")
+    return 0
+
+
+def _requests_show(args: argparse.Namespace) -> int:
+    with unit_of_work() as session:
+        row = crud.get_by_reference(session, args.reference)
+        item = RequestPublic.model_validate(row) if row else None
+    if item is None:
+        print(f"no request {args.reference}", file=sys.stderr)
+        return 1
+    data = item.model_dump(mode="json")
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    width = max(len(k) for k in data)
+    for key, value in data.items():
+        shown = ", ".join(value) if isinstance(value, list) else value
+        print(f"{key:<{width}}  {shown}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="triage", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("run", help="train if needed and start everything").set_defaults(func=_run)
+
+    db = commands.add_parser("db", help="request store").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="apply migrations").set_defaults(func=_db_upgrade)
+
+    model = commands.add_parser("model", help="the Rasa model").add_subparsers(dest="model_command", required=True)
+    model.add_parser("train", help="train unless the current model is up to date").set_defaults(func=_model_train)
+
+    requests = commands.add_parser("requests", help="filed requests").add_subparsers(
+        dest="requests_command", required=True
+    )
+    listing = requests.add_parser("list", help="list requests, newest first")
+    listing.add_argument("--status")
+    listing.add_argument("--member")
+    listing.add_argument("--limit", type=int, default=50)
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=_requests_list)
+    show = requests.add_parser("show", help="show one request")
+    show.add_argument("reference")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(func=_requests_show)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.func
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""The FastAPI application factory."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from bot.settings import get_settings
+from bot.store.db import session_factory
+from bot.web import chat, pages, requests_api
+from bot.web.limits import BodyLimit
+from bot.web.rasa_client import RasaClient
+from bot.web.replies_cache import RepliesCache
+
+# Nothing legitimate is larger: a 4,000-character message plus metadata fits in 64 kB.
+MAX_BODY_BYTES = 64 * 1024
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout_seconds)
+        app.state.replies = RepliesCache(session_factory())
+        yield
+        await app.state.rasa.close()
+
+    app = FastAPI(
+        title="Trilateral TA triage assistant",
+        summary="Chat gateway and request API of the WHO–WIPO–WTO technical-assistance assistant.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type"],
+        )
+
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.include_router(chat.router)
+    app.include_router(requests_api.router)
+    app.include_router(pages.router)
+    return app
