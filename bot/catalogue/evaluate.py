@@ -120,7 +120,9 @@ def evaluate(items: list[Item], ranker: Ranker) -> dict[str, dict[str, dict[str,
             n = len(rows)
             out[split][lang] = {
                 "n": n,
-                "recall@3": round(sum(_recall(r, it.relevant) for it, r in rows) / n, 3) if n else 0.0,
+                "recall@3": round(sum(_recall(r, it.relevant) for it, r in rows) / n, 3)
+                if n
+                else 0.0,
                 "mrr": round(sum(_rr(r, it.relevant) for it, r in rows) / n, 3) if n else 0.0,
             }
     return out

@@ -66,10 +66,18 @@ FORMAT_INDEX_TEXT: dict[str, str] = {
     "workshop": "workshop atelier taller seminar seminaire seminario",
     "advisory": "advice advisory conseil conseils asesoramiento asesoria",
     "training": "training course formation cours formacion capacitacion curso",
-    "online_course": "online course e-learning cours en ligne curso en linea virtual",
+    "online_course": (
+        "online course e-learning training cours en ligne formation curso en linea virtual"
+    ),
     "database_tool": "database tool base de donnees outil base de datos herramienta",
     "publication": "publication report study rapport etude publicacion informe estudio",
     "legislative_assistance": "legislative law legislation loi legislative ley legislacion",
+}
+
+ORGANIZATION_LABELS: dict[str, dict[str, str]] = {
+    "WHO": {"en": "WHO", "fr": "OMS", "es": "OMS"},
+    "WIPO": {"en": "WIPO", "fr": "OMPI", "es": "OMPI"},
+    "WTO": {"en": "WTO", "fr": "OMC", "es": "OMC"},
 }
 
 PAST_NOTE: dict[str, str] = {

@@ -17,19 +17,22 @@ from bot.catalogue.index import CatalogueIndex, index_for
 from bot.catalogue.loader import get_catalogue
 from bot.catalogue.reasons import build_reason, matched_phrases
 from bot.catalogue.schema import Activity, Catalogue
-from bot.catalogue.text import analyze
+from bot.catalogue.text import analyze, query_terms
 
 W_TEXT = 1.0
+W_BM25 = 0.3  # share of BM25 in text relevance; the rest is character n-gram TF-IDF
 W_NEED = 0.25  # activity serves the delegate's need area
 W_NEED_MISS = 0.3  # activity does not serve it at all
 W_TOPIC = 0.2  # scaled by the share of the delegate's topics covered
 W_ORG = 0.15  # offered by a preferred organization
-W_ACCESSION = 0.25  # accession-related offer for an accession candidate
-W_OBSERVER = 0.12  # observers are, in practice, acceding governments
+W_ACCESSION = 0.4  # accession-related offer for an accession candidate
+W_OBSERVER = 0.2  # observers are, in practice, acceding governments
 W_LDC = 0.1
+# A delegate unsure whom to ask is best served by the joint request channel of all three.
+W_JOINT_IF_UNSURE = 0.8
 # Only activities scoring at least this share of the best score are returned, so weak
 # matches do not pad the list (and cannot sit above a strongly matching past event).
-RELATIVE_FLOOR = 0.3
+RELATIVE_FLOOR = 0.4
 ABSOLUTE_FLOOR = 0.05
 NO_PREFERENCE = "not_sure"
 
@@ -61,6 +64,10 @@ def _preferred_orgs(query: NeedQuery) -> set[str]:
     return {o.upper() for o in query.organizations if o and o.lower() != NO_PREFERENCE}
 
 
+def _is_joint_channel(activity: Activity) -> bool:
+    return len(activity.organizations) == 3 and activity.format == "advisory" and activity.is_open
+
+
 def _structured(activity: Activity, query: NeedQuery, preferred: set[str]) -> float:
     bonus = 0.0
     if query.need_area:
@@ -74,6 +81,8 @@ def _structured(activity: Activity, query: NeedQuery, preferred: set[str]) -> fl
         bonus += W_TOPIC * covered / len(query.topics)
     if preferred and preferred.intersection(activity.organizations):
         bonus += W_ORG
+    if NO_PREFERENCE in query.organizations and _is_joint_channel(activity):
+        bonus += W_JOINT_IF_UNSURE
     if "accession_candidate" in activity.priority_groups:
         if query.member_status == "accession_candidate":
             bonus += W_ACCESSION
@@ -84,13 +93,23 @@ def _structured(activity: Activity, query: NeedQuery, preferred: set[str]) -> fl
     return bonus
 
 
+def _normalised(values: list[float]) -> list[float]:
+    top = max(values, default=0.0)
+    return [v / top if top > 0 else 0.0 for v in values]
+
+
+def text_relevance(index: CatalogueIndex, text: str) -> list[float]:
+    """Blend of BM25 (word stems) and character n-gram TF-IDF, each scaled to [0, 1]."""
+    bm25 = _normalised(index.scores(query_terms(text)))
+    chars = _normalised(index.char_scores(text))
+    return [W_BM25 * b + (1 - W_BM25) * c for b, c in zip(bm25, chars, strict=True)]
+
+
 def _scores(index: CatalogueIndex, query: NeedQuery) -> list[float]:
-    text_scores = index.scores([t.term for t in analyze(query.text)])
-    top = max(text_scores, default=0.0)
     preferred = _preferred_orgs(query)
     return [
-        W_TEXT * (s / top if top > 0 else 0.0) + _structured(a, query, preferred)
-        for a, s in zip(index.catalogue.activities, text_scores, strict=True)
+        W_TEXT * t + _structured(a, query, preferred)
+        for a, t in zip(index.catalogue.activities, text_relevance(index, query.text), strict=True)
     ]
 
 
@@ -141,7 +160,7 @@ def search(
     need_area: str | None = None,
     topic: str | None = None,
     organization: str | None = None,
-    format: str | None = None,  # noqa: A002 - public API name agreed with the conversation
+    format: str | None = None,
     language: str = "en",
     include_past: bool = True,
     catalogue: Catalogue | None = None,
@@ -150,7 +169,7 @@ def search(
     catalogue = catalogue or get_catalogue()
     index = index_for(catalogue)
     org = organization.upper() if organization else None
-    text_scores = index.scores([t.term for t in analyze(q)])
+    text_scores = index.scores(query_terms(q))
     rows = [
         (a, s)
         for a, s in zip(catalogue.activities, text_scores, strict=True)

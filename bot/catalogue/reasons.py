@@ -5,15 +5,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.catalogue.index import CatalogueIndex
-from bot.catalogue.labels import FORMAT_LABELS, NEED_AREA_LABELS, PAST_NOTE, TOPIC_LABELS, label
+from bot.catalogue.labels import (
+    FORMAT_LABELS,
+    NEED_AREA_LABELS,
+    ORGANIZATION_LABELS,
+    PAST_NOTE,
+    TOPIC_LABELS,
+    label,
+)
 from bot.catalogue.schema import Activity
 from bot.catalogue.text import Token, surface
 
 REASON_LANGUAGES = ("en", "fr", "es")
 # A term found in more than this share of activities (e.g. "covid", "access") says
 # nothing specific about why one activity fits, so it is not quoted back.
-GENERIC_SHARE = 0.4
+GENERIC_SHARE = 0.25
+# Words this common ("covid", "country") are also trimmed from the ends of a quote.
+FILLER_SHARE = 0.5
 MAX_PHRASES = 3
+MAX_PHRASE_WORDS = 3
 
 _AND = {"en": "and", "fr": "et", "es": "y"}
 
@@ -28,21 +38,34 @@ def matched_phrases(
 ) -> list[str]:
     """The delegate's own words that matched this activity, most specific first, max three."""
     limit = GENERIC_SHARE * len(index.term_sets)
-    hits = [
-        i
-        for i, tok in enumerate(tokens)
-        if tok.term in term_set and index.doc_freq.get(tok.term, 0) <= limit
-    ]
-    # Merge neighbouring hits into phrases ("compulsory licence") and keep their rarest term.
+    hits = [i for i, tok in enumerate(tokens) if tok.term in term_set]
+    # Merge neighbouring hits into phrases ("compulsory licence"); a phrase made only of
+    # generic words is not worth quoting back.
     groups: list[list[int]] = []
     for i in hits:
         if groups and groups[-1][-1] == i - 1:
             groups[-1].append(i)
         else:
             groups.append([i])
-    ranked = sorted(
-        groups, key=lambda g: -max(index.specificity(tokens[i].term) for i in g)
-    )[:MAX_PHRASES]
+
+    def generic(i: int) -> bool:
+        return index.doc_freq.get(tokens[i].term, 0) > limit
+
+    def filler(i: int) -> bool:
+        return index.doc_freq.get(tokens[i].term, 0) > FILLER_SHARE * len(index.term_sets)
+
+    trimmed: list[list[int]] = []
+    for group in groups:
+        while group and filler(group[0]):
+            group = group[1:]
+        while group and filler(group[-1]):
+            group = group[:-1]
+        # Keep quotes short: long chains become several phrases of up to three words.
+        trimmed += [group[k : k + MAX_PHRASE_WORDS] for k in range(0, len(group), MAX_PHRASE_WORDS)]
+    groups = [g for g in trimmed if g and any(not generic(i) for i in g)]
+    ranked = sorted(groups, key=lambda g: -max(index.specificity(tokens[i].term) for i in g))[
+        :MAX_PHRASES
+    ]
     ranked.sort(key=lambda g: g[0])
     phrases: list[str] = []
     for group in ranked:
@@ -69,12 +92,12 @@ def build_reason(
     """Compose the one-line reason from what matched, in `language`."""
     lang = reason_language(language)
     fmt = label(FORMAT_LABELS, activity.format, lang)
-    orgs = "/".join(activity.organizations)
+    orgs = "/".join(label(ORGANIZATION_LABELS, o, lang) for o in activity.organizations)
     if phrases:
         quoted = _join([f"«{p}»" if lang == "fr" else f"“{p}”" for p in phrases], lang)
         text = {
             "en": f"You mentioned {quoted}; this {orgs} {fmt} deals with it.",
-            "fr": f"Vous avez parlé de {quoted} : ce point est traité par cette offre {orgs} ({fmt}).",
+            "fr": f"Vous avez parlé de {quoted} : cette offre {orgs} ({fmt}) traite ce point.",
             "es": f"Mencionó {quoted}: esta oferta de {orgs} ({fmt}) trata ese tema.",
         }[lang]
     elif need_area or topics:

@@ -10,6 +10,7 @@ catalogue carries keywords in all three languages anyway.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -39,24 +40,24 @@ _ACRONYMS_ANY_CASE = {
 }
 _ACRONYMS_UPPER = {"WHO": "who_org"}
 
-STOPWORDS = frozenset(
-    """
-    a an and are as at be been but by can could do does did for from has have how i if in
-    into is it its me my no not of on or our ours so such than that the their them then there
-    these they this those to too us was we were what when where which who whom why will with
-    would you your yours also any all some about after before more most other others own same
-    should very just over under up out e g eg ie etc via per
-    au aux avec ce ces cet cette dans de des du elle en et eux il ils je la le les leur leurs
-    lui ma mais me meme mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses
-    son sur ta te tes toi ton tu un une vos votre vous c d j l m n s t y est sont etre avons
-    avez ont fait faire peut peuvent quel quelle quels quelles comment existe il-y afin aussi
-    al algo como con cual cuales cuando del desde donde el ella ellas ellos entre era es esa
-    esas ese eso esos esta estan estas este esto estos hay la las le les lo los mas mi mis muy
-    nos nosotros nuestra nuestras nuestro nuestros o otra otras otro otros para pero por porque
-    puede pueden que quien se sea ser si sin sobre su sus tambien tiene tienen todo todos tras
-    un una uno unos usted ya queremos necesitamos quiero
-    """.split()
-)
+_STOPWORD_TEXT = """
+    a an and are as at be been but by can could do does did for from has have how i if
+    in into is it its me my no not of on or our ours so such than that the their them
+    then there these they this those to too us was we were what when where which who
+    whom why will with would you your yours also any all some about after before more
+    most other others own same should very just over under up out e g eg ie etc via per
+    au aux avec ce ces cet cette dans de des du elle en et eux il ils je la le les leur
+    leurs lui ma mais me meme mes moi mon ne nos notre nous on ou par pas pour qu que
+    qui sa se ses son sur ta te tes toi ton tu un une vos votre vous c d j l m n s t y
+    est sont etre avons avez ont fait faire peut peuvent quel quelle quels quelles
+    comment existe il-y afin aussi al algo como con cual cuales cuando del desde donde
+    el ella ellas ellos entre era es esa esas ese eso esos esta estan estas este esto
+    estos hay la las le les lo los mas mi mis muy nos nosotros nuestra nuestras nuestro
+    nuestros o otra otras otro otros para pero por porque puede pueden que quien se sea
+    ser si sin sobre su sus tambien tiene tienen todo todos tras un una uno unos usted
+    ya queremos necesitamos quiero
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
 def strip_accents(text: str) -> str:
@@ -135,3 +136,14 @@ def surface(text: str, start: int, end: int) -> str:
 def terms(text: str) -> list[str]:
     """Analysed terms of a text, in order."""
     return [t.term for t in analyze(text)]
+
+
+def bigrams(term_list: list[str]) -> list[str]:
+    """Adjacent term pairs, so multi-word terms ("licence obligatoire") also match as a unit."""
+    return [f"{a}_{b}" for a, b in itertools.pairwise(term_list)]
+
+
+def query_terms(text: str) -> list[str]:
+    """Terms and bigrams used to score a query."""
+    base = terms(text)
+    return base + bigrams(base)
