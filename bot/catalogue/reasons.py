@@ -1,0 +1,126 @@
+"""One-line explanations, in the delegate's language, of why an activity was suggested."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.catalogue.index import CatalogueIndex
+from bot.catalogue.labels import (
+    FORMAT_LABELS,
+    NEED_AREA_LABELS,
+    ORGANIZATION_LABELS,
+    PAST_NOTE,
+    TOPIC_LABELS,
+    label,
+)
+from bot.catalogue.schema import Activity
+from bot.catalogue.text import Token, surface
+
+REASON_LANGUAGES = ("en", "fr", "es")
+# A term found in more than this share of activities (e.g. "covid", "access") says
+# nothing specific about why one activity fits, so it is not quoted back.
+GENERIC_SHARE = 0.25
+# Words this common ("covid", "country") are also trimmed from the ends of a quote.
+FILLER_SHARE = 0.5
+MAX_PHRASES = 3
+MAX_PHRASE_WORDS = 3
+
+_AND = {"en": "and", "fr": "et", "es": "y"}
+
+
+def reason_language(language: str) -> str:
+    """The language used for reasons: the query language if supported, else English."""
+    return language if language in REASON_LANGUAGES else "en"
+
+
+def matched_phrases(
+    text: str, tokens: Sequence[Token], term_set: frozenset[str], index: CatalogueIndex
+) -> list[str]:
+    """The delegate's own words that matched this activity, most specific first, max three."""
+    limit = GENERIC_SHARE * len(index.term_sets)
+    hits = [i for i, tok in enumerate(tokens) if tok.term in term_set]
+    # Merge neighbouring hits into phrases ("compulsory licence"); a phrase made only of
+    # generic words is not worth quoting back.
+    groups: list[list[int]] = []
+    for i in hits:
+        if groups and groups[-1][-1] == i - 1:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+
+    def generic(i: int) -> bool:
+        return index.doc_freq.get(tokens[i].term, 0) > limit
+
+    def filler(i: int) -> bool:
+        return index.doc_freq.get(tokens[i].term, 0) > FILLER_SHARE * len(index.term_sets)
+
+    trimmed: list[list[int]] = []
+    for group in groups:
+        while group and filler(group[0]):
+            group = group[1:]
+        while group and filler(group[-1]):
+            group = group[:-1]
+        # Keep quotes short: long chains become several phrases of up to three words.
+        trimmed += [group[k : k + MAX_PHRASE_WORDS] for k in range(0, len(group), MAX_PHRASE_WORDS)]
+    groups = [g for g in trimmed if g and any(not generic(i) for i in g)]
+    ranked = sorted(groups, key=lambda g: -max(index.specificity(tokens[i].term) for i in g))[
+        :MAX_PHRASES
+    ]
+    ranked.sort(key=lambda g: g[0])
+    phrases: list[str] = []
+    for group in ranked:
+        phrase = surface(text, tokens[group[0]].start, tokens[group[-1]].end)
+        if phrase.lower() not in (p.lower() for p in phrases):
+            phrases.append(phrase)
+    return phrases
+
+
+def _join(items: list[str], language: str) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {_AND[language]} {items[-1]}"
+
+
+def build_reason(
+    activity: Activity,
+    language: str,
+    phrases: list[str],
+    need_area: str | None,
+    topics: list[str],
+    organizations: list[str],
+) -> str:
+    """Compose the one-line reason from what matched, in `language`."""
+    lang = reason_language(language)
+    fmt = label(FORMAT_LABELS, activity.format, lang)
+    orgs = "/".join(label(ORGANIZATION_LABELS, o, lang) for o in activity.organizations)
+    if phrases:
+        quoted = _join([f"«{p}»" if lang == "fr" else f"“{p}”" for p in phrases], lang)
+        text = {
+            "en": f"You mentioned {quoted}; this {orgs} {fmt} deals with it.",
+            "fr": f"Vous avez parlé de {quoted} : cette offre {orgs} ({fmt}) traite ce point.",
+            "es": f"Mencionó {quoted}: esta oferta de {orgs} ({fmt}) trata ese tema.",
+        }[lang]
+    elif need_area or topics:
+        areas = [label(NEED_AREA_LABELS, need_area, lang)] if need_area else []
+        areas += [label(TOPIC_LABELS, t, lang) for t in topics]
+        joined = _join(areas, lang)
+        text = {
+            "en": f"It matches what you asked about: {joined} ({orgs} {fmt}).",
+            "fr": f"Elle correspond à votre demande : {joined} ({orgs}, {fmt}).",
+            "es": f"Corresponde a lo que pidió: {joined} ({orgs}, {fmt}).",
+        }[lang]
+    elif organizations:
+        text = {
+            "en": f"It is offered by {orgs}, as you preferred ({fmt}).",
+            "fr": f"Elle est proposée par {orgs}, comme vous le souhaitiez ({fmt}).",
+            "es": f"La ofrece {orgs}, como usted prefería ({fmt}).",
+        }[lang]
+    else:
+        text = {
+            "en": f"A general {orgs} {fmt} that may help.",
+            "fr": f"Une offre générale {orgs} ({fmt}) qui peut être utile.",
+            "es": f"Una oferta general de {orgs} ({fmt}) que puede ser útil.",
+        }[lang]
+    if not activity.is_open:
+        text = f"{text} {PAST_NOTE[lang]}"
+    return text

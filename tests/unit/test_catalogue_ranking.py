@@ -1,0 +1,177 @@
+"""Behaviour of suggest() and search(): filters, past events, languages, reasons."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.catalogue import NeedQuery, get_catalogue, search, suggest
+from bot.catalogue.evaluate import load_items
+from bot.catalogue.labels import PAST_NOTE
+from bot.catalogue.text import terms
+
+
+def _ids(query: NeedQuery, limit: int = 3) -> list[str]:
+    return [s.activity.id for s in suggest(query, limit=limit)]
+
+
+def test_format_filter_keeps_only_requested_formats() -> None:
+    query = NeedQuery(text="patents and access to medicines", formats=("training", "online_course"))
+    results = suggest(query, limit=10)
+    assert results
+    assert {s.activity.format for s in results} <= {"training", "online_course"}
+
+
+def test_search_filters_by_organization_need_area_and_format() -> None:
+    results = search("patents", organization="WIPO", format="training", need_area="medicines")
+    assert results
+    for activity in results:
+        assert "WIPO" in activity.organizations
+        assert activity.format == "training"
+        assert "medicines" in activity.need_areas
+
+
+def test_search_without_text_lists_every_match_of_the_filters() -> None:
+    expected = {a.id for a in get_catalogue().activities if "WTO" in a.organizations}
+    assert {a.id for a in search(organization="wto")} == expected
+
+
+def test_search_can_exclude_past_events() -> None:
+    assert all(a.is_open for a in search("workshop diagnostics", include_past=False))
+
+
+def test_past_events_rank_below_every_returned_open_offer() -> None:
+    results = suggest(NeedQuery(text="recording of the diagnostics workshop"), limit=10)
+    availability = [s.activity.is_open for s in results]
+    assert False in availability  # the past workshop is offered as reference material
+    assert availability == sorted(availability, reverse=True)
+
+
+def test_past_events_are_never_presented_as_open_offers() -> None:
+    for item in load_items():
+        for suggestion in suggest(item.query, limit=10):
+            if not suggestion.activity.is_open:
+                lang = item.query.language
+                assert suggestion.reason.endswith(PAST_NOTE[lang])
+
+
+def test_unknown_exclude_id_is_harmless() -> None:
+    query = NeedQuery(text="compulsory licence for an antiviral")
+    assert _ids(query) == [s.activity.id for s in suggest(query, exclude_ids=["no-such-id"])]
+
+
+def test_excluded_activity_is_not_suggested_again() -> None:
+    query = NeedQuery(text="compulsory licence for an antiviral")
+    first = _ids(query)[0]
+    assert first not in [s.activity.id for s in suggest(query, limit=10, exclude_ids=[first])]
+
+
+@pytest.mark.parametrize(
+    ("en", "fr", "es"),
+    [
+        (
+            "compulsory licence to import generic medicines",
+            "licence obligatoire pour importer des médicaments génériques",
+            "licencia obligatoria para importar medicamentos genéricos",
+        ),
+        (
+            "technology transfer for mRNA vaccines",
+            "transfert de technologie pour les vaccins à ARNm",
+            "transferencia de tecnología para vacunas de ARNm",
+        ),
+        (
+            "WHO prequalification of vaccines",
+            "préqualification des vaccins par l'OMS",
+            "precalificación de vacunas de la OMS",
+        ),
+        (
+            "lot release of vaccines by our national control laboratory",
+            "libération des lots de vaccins par notre laboratoire national de contrôle",
+            "liberación de lotes de vacunas por nuestro laboratorio nacional de control",
+        ),
+    ],
+)
+def test_french_and_spanish_phrasings_find_the_same_top_activity(en: str, fr: str, es: str) -> None:
+    top_en = _ids(NeedQuery(text=en, language="en"))[0]
+    assert _ids(NeedQuery(text=fr, language="fr"))[0] == top_en
+    assert _ids(NeedQuery(text=es, language="es"))[0] == top_en
+
+
+def test_missing_accents_and_case_do_not_change_the_analysis() -> None:
+    assert terms("PRÉQUALIFICATION des Vaccins") == terms("prequalification des vaccins")
+
+
+@pytest.mark.parametrize(
+    ("language", "opening"),
+    [("en", "You mentioned"), ("fr", "Vous avez parlé de"), ("es", "Mencionó")],
+)
+def test_reasons_come_in_the_query_language(language: str, opening: str) -> None:
+    text = {
+        "en": "compulsory licence for an antiviral",
+        "fr": "licence obligatoire pour un antiviral",
+        "es": "licencia obligatoria para un antiviral",
+    }[language]
+    results = suggest(NeedQuery(text=text, language=language))
+    assert results
+    assert all(s.reason.startswith(opening) for s in results)
+    assert all("\n" not in s.reason for s in results)
+
+
+def test_reason_quotes_the_delegates_own_words() -> None:
+    top = suggest(NeedQuery(text="We need a compulsory licence for an antiviral"))[0]
+    assert "compulsory licence" in top.reason
+
+
+def test_reason_without_text_falls_back_to_structured_fields() -> None:
+    results = suggest(NeedQuery(need_area="vaccines", topics=("procurement",), language="fr"))
+    assert results
+    assert results[0].reason.startswith("Elle correspond à votre demande")
+
+
+def test_unsupported_language_gets_english_reasons() -> None:
+    results = suggest(NeedQuery(text="mRNA vaccine technology transfer", language="de"))
+    assert results[0].reason.startswith("You mentioned")
+
+
+def test_suggest_is_deterministic() -> None:
+    query = NeedQuery(text="tariffs on vaccine inputs", need_area="vaccines", language="en")
+    assert suggest(query, limit=10) == suggest(query, limit=10)
+
+
+def test_limit_is_respected_and_zero_returns_nothing() -> None:
+    query = NeedQuery(text="patents")
+    assert len(suggest(query, limit=2)) <= 2
+    assert suggest(query, limit=0) == []
+
+
+def test_accession_candidates_see_accession_offers_higher() -> None:
+    text = "We need training on TRIPS obligations for medicines"
+    plain = _ids(NeedQuery(text=text), limit=10)
+    acceding = _ids(NeedQuery(text=text, member_status="accession_candidate"), limit=10)
+    target = "wto-accession-technical-assistance"
+    assert target in acceding[:3]
+    assert target not in plain or acceding.index(target) < plain.index(target)
+
+
+def test_preferred_organization_lifts_its_offers() -> None:
+    text = "training on patents and access to medicines"
+    neutral = suggest(NeedQuery(text=text), limit=3)
+    preferring = suggest(NeedQuery(text=text, organizations=("WIPO",)), limit=3)
+    share = sum("WIPO" in s.activity.organizations for s in preferring)
+    assert share >= sum("WIPO" in s.activity.organizations for s in neutral)
+    assert share >= 2
+
+
+def test_unsure_delegate_is_offered_the_joint_entry_point() -> None:
+    query = NeedQuery(text="help with covid vaccines", organizations=("not_sure",))
+    assert "trilateral-ta-request" in _ids(query)
+
+
+def test_suggest_is_fast_enough_for_the_action_server() -> None:
+    import time
+
+    query = NeedQuery(text="licencia obligatoria para un antiviral", language="es")
+    suggest(query)  # builds the index once
+    start = time.perf_counter()
+    for _ in range(20):
+        suggest(query)
+    assert (time.perf_counter() - start) / 20 < 0.05
