@@ -13,7 +13,9 @@ from bot.settings import get_settings
 def say(dispatcher: CollectingDispatcher, replies: Iterable[Reply]) -> None:
     """Send each reply as its domain response, with values and any extra buttons."""
     for reply in replies:
-        dispatcher.utter_message(response=reply.response, buttons=reply.buttons or None, **reply.values)
+        dispatcher.utter_message(
+            response=reply.response, buttons=reply.buttons or None, **reply.values
+        )
 
 
 def slot_events(values: dict[str, Any]) -> list[EventType]:

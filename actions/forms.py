@@ -15,7 +15,10 @@ from bot.conversation.turn import Turn
 
 def _extractor(slot: str) -> Any:
     async def extract(
-        self: FormValidationAction, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self: FormValidationAction,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> dict[str, Any]:
         return request_form.extract_answer(slot, Turn.from_tracker(tracker))
 
@@ -72,17 +75,16 @@ class ActionAskConfirmed(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         turn = Turn.from_tracker(tracker)
-        if turn.requested_slot == "confirmed" and _asked_to_correct(turn):
-            say(dispatcher, [Reply("utter_ask_which_field", buttons=summary.correction_buttons(turn.language))])
-            return []
-        text = summary.render(turn.slots, turn.language)
-        say(dispatcher, [Reply("utter_summary", {"summary": text})])
+        say(dispatcher, [_confirmation_prompt(turn)])
         return []
 
 
-def _asked_to_correct(turn: Turn) -> bool:
-    """A bare "no" or "correct something" at the summary, with no field named or changed."""
-    if turn.intent not in ("deny", "correct_field"):
-        return False
+def _confirmation_prompt(turn: Turn) -> Reply:
+    """The full summary the first time and after a change; otherwise a short question."""
+    already_shown = turn.previous_slots.get("requested_slot") == "confirmed"
     changed = [f for f in request_form.CORRECTABLE if turn.slot(f) != turn.previous_slots.get(f)]
-    return not changed
+    if already_shown and not changed:
+        if turn.intent in ("deny", "correct_field"):
+            return Reply("utter_ask_which_field", buttons=summary.correction_buttons(turn.language))
+        return Reply("utter_confirm_again")
+    return Reply("utter_summary", {"summary": summary.render(turn.slots, turn.language)})

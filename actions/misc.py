@@ -1,13 +1,15 @@
 """Handoff to a person, starting over and changing language."""
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import contact_url, say, slot_events
+from bot.conversation import unclear
 from bot.conversation.replies import Reply
 from bot.conversation.request_form import REQUEST_FORM_SLOTS
+from bot.conversation.turn import REQUEST_FORM, Turn
 
 
 class ActionHandoff(Action):
@@ -35,3 +37,20 @@ class ActionRestartConversation(Action):
         say(dispatcher, [Reply("utter_restarted")])
         cleared = {name: None for name in REQUEST_FORM_SLOTS}
         return [ActiveLoop(None), SlotSet("requested_slot", None), *slot_events(cleared)]
+
+
+class ActionHandleUnclear(Action):
+    """When Rasa is unsure of the intent but the words describe a need, start the request."""
+
+    def name(self) -> str:
+        return "action_handle_unclear"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        turn = Turn.from_tracker(tracker)
+        if unclear.describes_a_need(turn):
+            # The message already went through slot extraction: start the form with it.
+            return [*slot_events(unclear.need_fields(turn)), FollowupAction(REQUEST_FORM)]
+        say(dispatcher, [Reply("utter_default")])
+        return []

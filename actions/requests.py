@@ -54,9 +54,16 @@ class ActionSubmitRequest(Action):
         log.info("request %s filed (new=%s)", request.reference, filed.created)
         say(
             dispatcher,
-            [Reply("utter_request_filed", {"reference": request.reference, "email": request.email})],
+            [
+                Reply(
+                    "utter_request_filed", {"reference": request.reference, "email": request.email}
+                )
+            ],
         )
-        return [*slot_events(_cleared(keep=IDENTITY_SLOTS)), SlotSet("request_reference", request.reference)]
+        return [
+            *slot_events(_cleared(keep=IDENTITY_SLOTS)),
+            SlotSet("request_reference", request.reference),
+        ]
 
 
 class ActionCancelRequest(Action):

@@ -22,7 +22,11 @@ class ValidateStatusForm(FormValidationAction):
         return "validate_status_form"
 
     async def required_slots(
-        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> list[str]:
         reference = tracker.get_slot("status_reference")
         if reference is None:

@@ -39,15 +39,24 @@ def _model_train(args: argparse.Namespace) -> int:
 
 def _requests_list(args: argparse.Namespace) -> int:
     with unit_of_work() as session:
-        rows, total = crud.list_requests(session, status=args.status, member=args.member, limit=args.limit)
+        rows, total = crud.list_requests(
+            session, status=args.status, member=args.member, limit=args.limit
+        )
         items = [RequestPublic.model_validate(r) for r in rows]
     if args.json:
-        print(json.dumps({"count": total, "data": [i.model_dump(mode="json") for i in items]}, indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                {"count": total, "data": [i.model_dump(mode="json") for i in items]},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return 0
     if not items:
         print("no requests")
         return 0
-    print(f"{'REFERENCE':<15} {'FILED (UTC)':<17} {'STATUS':<11} {'MEMBER':<24} {'NEED':<12} ORGANIZATIONS")
+    header = ("REFERENCE", "FILED (UTC)", "STATUS", "MEMBER", "NEED")
+    print("{:<15} {:<17} {:<11} {:<24} {:<12} ORGANIZATIONS".format(*header))
     for i in items:
         print(
             f"{i.reference:<15} {i.created_at:%Y-%m-%d %H:%M} {i.status:<11} {i.member[:24]:<24} "
@@ -81,11 +90,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("run", help="train if needed and start everything").set_defaults(func=_run)
 
-    db = commands.add_parser("db", help="request store").add_subparsers(dest="db_command", required=True)
+    db = commands.add_parser("db", help="request store").add_subparsers(
+        dest="db_command", required=True
+    )
     db.add_parser("upgrade", help="apply migrations").set_defaults(func=_db_upgrade)
 
-    model = commands.add_parser("model", help="the Rasa model").add_subparsers(dest="model_command", required=True)
-    model.add_parser("train", help="train unless the current model is up to date").set_defaults(func=_model_train)
+    model = commands.add_parser("model", help="the Rasa model").add_subparsers(
+        dest="model_command", required=True
+    )
+    model.add_parser("train", help="train unless the current model is up to date").set_defaults(
+        func=_model_train
+    )
 
     requests = commands.add_parser("requests", help="filed requests").add_subparsers(
         dest="requests_command", required=True
@@ -105,6 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    for noisy in ("httpx", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)
     handler: Handler = args.func
     return handler(args)

@@ -25,7 +25,11 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "fr": "Assistance déjà reçue",
         "es": "Asistencia ya recibida",
     },
-    "expected_outcome": {"en": "Expected outcome", "fr": "Résultat attendu", "es": "Resultado esperado"},
+    "expected_outcome": {
+        "en": "Expected outcome",
+        "fr": "Résultat attendu",
+        "es": "Resultado esperado",
+    },
 }
 
 VALUE_LABELS: dict[str, dict[str, str]] = {

@@ -70,13 +70,19 @@ def ensure_model(
     model_dir.mkdir(parents=True, exist_ok=True)
     folders = [str(p) for p in (data or TRAINING_DATA) if p.is_dir()]
     cmd = [
-        str(RASA), "train",
-        "--config", str(config),
-        "--domain", str(DOMAIN),
-        "--data", *folders,
-        "--out", str(model_dir),
-        "--fixed-model-name", target.name.removesuffix(".tar.gz"),
-    ]  # fmt: skip
+        str(RASA),
+        "train",
+        "--config",
+        str(config),
+        "--domain",
+        str(DOMAIN),
+        "--data",
+        *folders,
+        "--out",
+        str(model_dir),
+        "--fixed-model-name",
+        target.name.removesuffix(".tar.gz"),
+    ]
     log.info("training %s (this takes a few minutes on 2 cores)", target.name)
     started = time.monotonic()
     done = subprocess.run(cmd, cwd=ROOT, env=rasa_env(), capture_output=True, text=True)
@@ -84,7 +90,13 @@ def ensure_model(
         log_file.parent.mkdir(parents=True, exist_ok=True)
         log_file.write_text(done.stdout + done.stderr)
     if done.returncode != 0:
-        errors = [line for line in (done.stdout + done.stderr).splitlines() if "Error" in line or "🚨" in line]
-        raise TrainingError("rasa train failed:\n" + "\n".join(errors[-15:] or [done.stderr[-2000:]]))
+        errors = [
+            line
+            for line in (done.stdout + done.stderr).splitlines()
+            if "Error" in line or "🚨" in line
+        ]
+        raise TrainingError(
+            "rasa train failed:\n" + "\n".join(errors[-15:] or [done.stderr[-2000:]])
+        )
     log.info("trained %s in %.0f s", target.name, time.monotonic() - started)
     return target

@@ -48,7 +48,12 @@ class Service:
         out = self.log_file.open("ab")
         # A session of its own, so stopping it also stops anything it spawned.
         self.process = subprocess.Popen(
-            self.cmd, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            self.cmd,
+            cwd=ROOT,
+            env=self.env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         out.close()
 
@@ -127,13 +132,22 @@ class Stack:
         rasa = Service(
             "rasa",
             [
-                str(RASA), "run",
-                "--enable-api", "--auth-token", self.settings.rasa_token,
-                "--interface", "127.0.0.1", "--port", str(self.rasa_port),
-                "--model", str(self.model),
-                "--endpoints", str(ROOT / "bot" / "endpoints.yml"),
-                "--credentials", str(ROOT / "bot" / "credentials.yml"),
-            ],  # fmt: skip
+                str(RASA),
+                "run",
+                "--enable-api",
+                "--auth-token",
+                self.settings.rasa_token,
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(self.rasa_port),
+                "--model",
+                str(self.model),
+                "--endpoints",
+                str(ROOT / "bot" / "endpoints.yml"),
+                "--credentials",
+                str(ROOT / "bot" / "credentials.yml"),
+            ],
             renv,
             f"http://127.0.0.1:{self.rasa_port}/status?token={self.settings.rasa_token}",
             self.log_dir / "rasa.log",
@@ -141,10 +155,17 @@ class Stack:
         web = Service(
             "web",
             [
-                PYTHON, "-m", "uvicorn", "bot.web.app:create_app", "--factory",
-                "--host", self.settings.web_host, "--port", str(self.web_port),
+                PYTHON,
+                "-m",
+                "uvicorn",
+                "bot.web.app:create_app",
+                "--factory",
+                "--host",
+                self.settings.web_host,
+                "--port",
+                str(self.web_port),
                 "--no-access-log",
-            ],  # fmt: skip
+            ],
             env,
             f"http://127.0.0.1:{self.web_port}/healthz",
             self.log_dir / "web.log",
@@ -164,13 +185,17 @@ class Stack:
             for service in list(pending):
                 if not service.running():
                     self.stop()
-                    raise RuntimeError(f"{service.name} exited during start-up; see {service.log_file}")
+                    raise RuntimeError(
+                        f"{service.name} exited during start-up; see {service.log_file}"
+                    )
                 if service.healthy():
                     log.info("%s is up", service.name)
                     pending.remove(service)
             if time.monotonic() > deadline:
                 self.stop()
-                raise TimeoutError(f"not healthy after {timeout:.0f} s: {[s.name for s in pending]}")
+                raise TimeoutError(
+                    f"not healthy after {timeout:.0f} s: {[s.name for s in pending]}"
+                )
             time.sleep(0.5)
 
     def stop(self) -> None:
@@ -182,7 +207,9 @@ class Stack:
 
 
 @contextmanager
-def running_stack(settings: Settings, model: Path, log_dir: Path, *, fixed_ports: bool = False) -> Iterator[Stack]:
+def running_stack(
+    settings: Settings, model: Path, log_dir: Path, *, fixed_ports: bool = False
+) -> Iterator[Stack]:
     """A started stack, stopped on exit (including Ctrl-C)."""
     rasa_port = int(settings.rasa_url.rsplit(":", 1)[1]) if fixed_ports else free_port()
     action_port = settings.action_server_port if fixed_ports else free_port()
@@ -210,7 +237,10 @@ def run() -> None:
     signal.signal(signal.SIGTERM, on_term)
     try:
         with running_stack(settings, model, log_dir, fixed_ports=True) as stack:
-            print(f"\n  Ready: {stack.web_url}/   (Ctrl-C stops everything; logs in var/logs/)\n", flush=True)
+            print(
+                f"\n  Ready: {stack.web_url}/   (Ctrl-C stops everything; logs in var/logs/)\n",
+                flush=True,
+            )
             while all(s.running() for s in stack.services):
                 time.sleep(1)
             dead = [s.name for s in stack.services if not s.running()]

@@ -5,7 +5,7 @@ from typing import Any
 
 from bot.conversation.replies import Reply, echo
 from bot.conversation.turn import Turn
-from bot.conversation.understand import NEED_AREAS
+from bot.conversation.understand import FREE_TEXT_SLOTS, NEED_AREAS
 from bot.i18n import field_label, join_values, value_label
 from bot.members import get_directory
 from bot.nlu import extract
@@ -68,8 +68,18 @@ def extract_answer(slot: str, turn: Turn) -> dict[str, Any]:
     """Read the answer to the question the form asked; other slots are left alone."""
     if turn.requested_slot != slot or turn.interrupts:
         return {}
+    if slot in FREE_TEXT_SLOTS and _about_something_else(turn, slot):
+        return {}
     reader = _READERS.get(slot)
     return reader(turn) if reader else {}
+
+
+def _about_something_else(turn: Turn, slot: str) -> bool:
+    """A described need or a correction of another field is not this question's answer."""
+    if turn.describes_need:
+        return True
+    corrected = [f for f in _changed_fields(turn) if f != slot]
+    return bool(corrected) and turn.intent in ("correct_field", "deny", "describe_need")
 
 
 def _read_need_area(turn: Turn) -> dict[str, Any]:
@@ -94,8 +104,9 @@ def _read_email(turn: Turn) -> dict[str, Any]:
 
 
 def _read_organizations(turn: Turn) -> dict[str, Any]:
-    chosen = turn.entity_values("organization") or extract.organizations(turn.words_text)
-    return {"organizations": chosen or [turn.text]}
+    # Rasa's entities and our lexicon each miss some mentions ("WIPO and WTO"): use both.
+    chosen = [*turn.entity_values("organization"), *extract.organizations(turn.words_text)]
+    return {"organizations": list(dict.fromkeys(chosen)) or [turn.text]}
 
 
 def _read_yes_no(slot: str) -> Any:
@@ -121,6 +132,9 @@ def _read_confirmation(turn: Turn) -> dict[str, Any]:
     reopen = {f: None for f in dict.fromkeys(named) if f not in changed}
     if "member" in reopen:
         reopen["member_status"] = None
+    if not reopen and not changed and turn.intent not in ("deny", "correct_field"):
+        if extract.yes_or_no(turn.words_text) is not False:
+            return {"confirmed": turn.text}  # neither yes nor a correction: asked again
     return {"confirmed": None, **reopen}
 
 
@@ -161,9 +175,15 @@ def _acknowledge_change(slot: str, result: Validation, turn: Turn) -> None:
         return
     if turn.requested_slot in (slot, "confirmed"):
         return  # the question itself or the summary's correction: the re-ask shows it
-    shown = join_values(new, turn.language) if isinstance(new, list) else value_label(str(new), turn.language)
+    shown = (
+        join_values(new, turn.language)
+        if isinstance(new, list)
+        else value_label(str(new), turn.language)
+    )
     result.replies.append(
-        Reply("utter_field_updated", {"field": field_label(slot, turn.language), "value": echo(shown)})
+        Reply(
+            "utter_field_updated", {"field": field_label(slot, turn.language), "value": echo(shown)}
+        )
     )
 
 
@@ -220,7 +240,9 @@ def _requester_name(value: Any, turn: Turn) -> Validation:
 def _email(value: Any, turn: Turn) -> Validation:
     email = extract.email_in(str(value))
     if email is None:
-        return Validation({"email": None}, [Reply("utter_invalid_email", {"value": echo(str(value), 60)})])
+        return Validation(
+            {"email": None}, [Reply("utter_invalid_email", {"value": echo(str(value), 60)})]
+        )
     return Validation({"email": email})
 
 
@@ -252,7 +274,11 @@ def _consent(value: Any, turn: Turn) -> Validation:
 
 
 def _confirmed(value: Any, turn: Turn) -> Validation:
-    return Validation({"confirmed": True if value is True else None})
+    if value is True:
+        return Validation({"confirmed": True})
+    if isinstance(value, str):
+        return Validation({"confirmed": None}, [Reply("utter_invalid_confirmed")])
+    return Validation({"confirmed": None})
 
 
 _CHECKS = {

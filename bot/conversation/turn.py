@@ -97,6 +97,11 @@ class Turn:
         return "" if self.is_payload else self.text
 
     @property
+    def describes_need(self) -> bool:
+        """A confident account of the need: never the answer to "what is your name?"."""
+        return self.intent == "describe_need" and self.confidence >= 0.8
+
+    @property
     def interrupts(self) -> bool:
         return self.intent in INTERRUPTIONS and self.confidence >= INTERRUPTION_CONFIDENCE
 
@@ -114,7 +119,9 @@ class Turn:
 
 def slots_before_latest_message(events: list[dict[str, Any]]) -> dict[str, Any]:
     """Slot values as they stood just before the latest user message."""
-    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
+    last_user = max(
+        (i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events)
+    )
     values: dict[str, Any] = {}
     for event in events[:last_user]:
         kind = event.get("event")

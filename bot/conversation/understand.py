@@ -40,7 +40,9 @@ def understand(turn: Turn) -> dict[str, Any]:
         or turn.intent in ("correct_field", "deny")
         or bool(_CHANGE_OF_MIND.search(fold(text)))
     )
-    answering_free_text = requested in FREE_TEXT_SLOTS and not correcting
+    answering_free_text = (
+        requested in FREE_TEXT_SLOTS and not correcting and not turn.describes_need
+    )
 
     if (email := extract.email_in(text)) and email != turn.slot("email"):
         updates["email"] = email
@@ -52,7 +54,9 @@ def understand(turn: Turn) -> dict[str, Any]:
         if found and found != turn.slot("member"):
             updates["member"] = found
 
-    areas = [a for a in turn.entity_values("need_area") if a in NEED_AREAS] or extract.need_areas(text)
+    areas = [a for a in turn.entity_values("need_area") if a in NEED_AREAS] or extract.need_areas(
+        text
+    )
     if areas and requested != "need_area" and (turn.slot("need_area") is None or correcting):
         if areas[0] != turn.slot("need_area"):
             updates["need_area"] = areas[0]
@@ -64,6 +68,8 @@ def understand(turn: Turn) -> dict[str, Any]:
 
     if turn.slot("institution") is None and (inst := extract.institution(text)):
         updates["institution"] = inst
+    if turn.slot("requester_name") is None and (name := extract.name_in_sentence(text)):
+        updates["requester_name"] = name
 
     if requested != "description" and _describes_need(turn, requested):
         updates |= _description(turn)

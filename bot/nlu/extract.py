@@ -60,7 +60,9 @@ def organizations(text: str) -> list[str]:
         for acronym in lex[org]["acronyms"]:
             found += [(m.start(), org) for m in re.finditer(rf"\b{acronym}\b", text)]
         for name in lex[org]["names"]:
-            found += [(m.start(), org) for m in re.finditer(rf"\b{re.escape(fold(name))}\b", folded)]
+            found += [
+                (m.start(), org) for m in re.finditer(rf"\b{re.escape(fold(name))}\b", folded)
+            ]
     named = list(dict.fromkeys(org for _, org in sorted(found)))
     if named:
         return named
@@ -174,11 +176,37 @@ _NAME_LEAD = re.compile(
 _TITLES = re.compile(r"^(?:mr|mrs|ms|dr|prof|m|mme|sr|sra|srta|dra)\.?\s+", re.IGNORECASE)
 
 
+_NOT_NAMES = {
+    "help",
+    "hello",
+    "hi",
+    "thanks",
+    "thank you",
+    "merci",
+    "gracias",
+    "bonjour",
+    "hola",
+    "test",
+    "none",
+    "nobody",
+    "anonymous",
+    "n/a",
+    "na",
+    "no name",
+    "why",
+    "pourquoi",
+    "por que",
+    "skip",
+}
+
+
 def person_name(text: str) -> str | None:
     """A person's name from an answer like "I'm Dr. Ana Pérez"; None if it is not a name."""
     candidate = _NAME_LEAD.sub("", text.strip()).strip(" .,!")
     candidate = _TITLES.sub("", candidate) if len(candidate.split()) > 1 else candidate
     if not candidate or "@" in candidate or any(ch.isdigit() for ch in candidate):
+        return None
+    if yes_or_no(candidate) is not None or fold(candidate) in _NOT_NAMES:
         return None
     if len(candidate) > 100 or len(candidate.split()) > 6:
         return None
@@ -187,11 +215,67 @@ def person_name(text: str) -> str | None:
     return " ".join(part[:1].upper() + part[1:] for part in candidate.split())
 
 
+_NAME_IN_SENTENCE = re.compile(
+    r"\b(?i:my name is|i am|i'm|this is|je m'appelle|je suis|mon nom est|me llamo|mi nombre es|soy)"
+    r"\s+(?i:(?:la|el|le)\s+)?"
+    r"((?:(?:Dr|Mr|Mrs|Ms|Prof|Mme|M|Sr|Sra|Srta|Dra)\.?\s+)?"
+    r"[A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+){0,3})"
+)
+
+
+def name_in_sentence(text: str) -> str | None:
+    """A name introduced in running text ("I am Dr. Kwame Mensah from ..."), capitalised."""
+    for m in _NAME_IN_SENTENCE.finditer(text):
+        words = _TITLES.sub("", m.group(1)).split()
+        # The name's words must be capitalised as written; "I am from" is not a name.
+        if words and all(w[:1].isupper() for w in words) and len(words) >= 2:
+            return person_name(" ".join(words))
+    return None
+
+
 _FILLER = {
-    "help", "hello", "hi", "please", "assistance", "support", "info", "information", "need", "i",
-    "we", "a", "the", "some", "want", "aide", "ayuda", "besoin", "de", "necesito", "necesitamos",
-    "bonjour", "hola", "svp", "por", "favor", "yes", "no", "ok", "test", "asdf", "something",
-    "anything", "thing", "stuff", "nothing", "idk", "je", "nous", "avons", "me", "us",
+    "help",
+    "hello",
+    "hi",
+    "please",
+    "assistance",
+    "support",
+    "info",
+    "information",
+    "need",
+    "i",
+    "we",
+    "a",
+    "the",
+    "some",
+    "want",
+    "aide",
+    "ayuda",
+    "besoin",
+    "de",
+    "necesito",
+    "necesitamos",
+    "bonjour",
+    "hola",
+    "svp",
+    "por",
+    "favor",
+    "yes",
+    "no",
+    "ok",
+    "test",
+    "asdf",
+    "something",
+    "anything",
+    "thing",
+    "stuff",
+    "nothing",
+    "idk",
+    "je",
+    "nous",
+    "avons",
+    "me",
+    "us",
 }
 
 
@@ -202,16 +286,72 @@ def is_substantive(text: str) -> bool:
 
 
 _YES = {
-    "yes", "y", "yeah", "yep", "yup", "sure", "ok", "okay", "agree", "agreed", "i agree", "correct",
-    "right", "confirm", "confirmed", "of course", "go ahead", "oui", "d'accord", "daccord",
-    "j'accepte", "jaccepte", "accepte", "c'est correct", "exact", "si", "claro", "de acuerdo",
-    "acepto", "correcto", "vale", "confirmo", "bien sur", "parfait", "perfecto", "that's right",
-    "looks good", "all good", "yes please", "oui merci", "si gracias",
+    "yes",
+    "y",
+    "yeah",
+    "yep",
+    "yup",
+    "sure",
+    "ok",
+    "okay",
+    "agree",
+    "agreed",
+    "i agree",
+    "correct",
+    "right",
+    "confirm",
+    "confirmed",
+    "of course",
+    "go ahead",
+    "oui",
+    "d'accord",
+    "daccord",
+    "j'accepte",
+    "jaccepte",
+    "accepte",
+    "c'est correct",
+    "exact",
+    "si",
+    "claro",
+    "de acuerdo",
+    "acepto",
+    "correcto",
+    "vale",
+    "confirmo",
+    "bien sur",
+    "parfait",
+    "perfecto",
+    "that's right",
+    "looks good",
+    "all good",
+    "yes please",
+    "oui merci",
+    "si gracias",
 }
 _NO = {
-    "no", "n", "nope", "nah", "don't", "do not", "i do not agree", "i don't agree", "disagree",
-    "refuse", "non", "pas d'accord", "je refuse", "je n'accepte pas", "no acepto", "no estoy de acuerdo",
-    "wrong", "incorrect", "not correct", "c'est faux", "faux", "incorrecto", "no es correcto",
+    "no",
+    "n",
+    "nope",
+    "nah",
+    "don't",
+    "do not",
+    "i do not agree",
+    "i don't agree",
+    "disagree",
+    "refuse",
+    "non",
+    "pas d'accord",
+    "je refuse",
+    "je n'accepte pas",
+    "no acepto",
+    "no estoy de acuerdo",
+    "wrong",
+    "incorrect",
+    "not correct",
+    "c'est faux",
+    "faux",
+    "incorrecto",
+    "no es correcto",
 }
 
 

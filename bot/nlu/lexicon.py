@@ -43,7 +43,9 @@ class PhraseMatcher:
         for label, terms in self.phrases.items():
             ordered = sorted({fold(t) for t in terms if t.strip()}, key=len, reverse=True)
             alternation = "|".join(re.escape(t) for t in ordered)
-            self._pattern[label] = re.compile(rf"(?<![a-z0-9])(?:{alternation})(?:e?s)?(?![a-z0-9])")
+            self._pattern[label] = re.compile(
+                rf"(?<![a-z0-9])(?:{alternation})(?:e?s)?(?![a-z0-9])"
+            )
             for term in ordered:
                 if " " not in term and _typo_budget(term):
                     self._single.setdefault(term, label)
@@ -90,7 +92,9 @@ def _load(name: str) -> dict[str, dict[str, list[str]]]:
     return data
 
 
-def _by_label(data: dict[str, dict[str, list[str]]], skip: Iterable[str] = ()) -> dict[str, set[str]]:
+def _by_label(
+    data: dict[str, dict[str, list[str]]], skip: Iterable[str] = ()
+) -> dict[str, set[str]]:
     return {
         label: {t for key, terms in langs.items() if key not in skip for t in terms}
         for label, langs in data.items()

@@ -10,26 +10,39 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import get_settings
 
+WRITE_OPTION = "triage_writes"
 
-def _sqlite_path(url: str) -> Path | None:
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a sqlite:/// URL, None for other databases."""
     prefix = "sqlite:///"
-    return Path(url[len(prefix) :]) if url.startswith(prefix) and url != "sqlite:///:memory:" else None
+    return (
+        Path(url[len(prefix) :]) if url.startswith(prefix) and url != "sqlite:///:memory:" else None
+    )
 
 
 @lru_cache(maxsize=8)
 def engine_for(url: str) -> Engine:
     """One engine per URL; SQLite gets WAL and a busy timeout so readers never block the writer."""
-    if (path := _sqlite_path(url)) is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    if sqlite_path(url) is not None:
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            # Let SQLAlchemy, not the driver, issue BEGIN: savepoints then work.
+            dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):  # type: ignore[no-untyped-def]
+            # Writers take the lock up front; a deferred transaction that reads and then
+            # writes fails at once with "database is locked" when another writer got in.
+            immediate = conn.get_execution_options().get(WRITE_OPTION)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     # pool_pre_ping: a restarted PostgreSQL must not hand us dead connections.
@@ -53,6 +66,7 @@ def session_factory() -> sessionmaker[Session]:
 
 @contextmanager
 def unit_of_work() -> Iterator[Session]:
-    """A session in a transaction, committed on success and rolled back on error."""
+    """A writing session in a transaction, committed on success and rolled back on error."""
     with session_factory().begin() as session:
+        session.connection(execution_options={WRITE_OPTION: True})
         yield session

@@ -6,7 +6,7 @@ from alembic import command
 from alembic.config import Config
 
 from bot.settings import get_settings
-from bot.store.db import engine_for
+from bot.store.db import engine_for, sqlite_path
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -23,6 +23,8 @@ def alembic_config(url: str) -> Config:
 def upgrade(url: str | None = None, revision: str = "head") -> None:
     """Bring the database at `url` (default: settings) up to `revision`."""
     url = url or get_settings().database_url
+    if (path := sqlite_path(url)) is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
     cfg = alembic_config(url)
     with engine_for(url).begin() as connection:
         cfg.attributes["connection"] = connection

@@ -22,7 +22,9 @@ def create_app() -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout_seconds)
+        app.state.rasa = RasaClient(
+            settings.rasa_url, settings.rasa_token, settings.rasa_timeout_seconds
+        )
         app.state.replies = RepliesCache(session_factory())
         yield
         await app.state.rasa.close()

@@ -4,6 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 
+from bot.store.schemas import Language
 from bot.web.rasa_client import RasaClient, RasaUnavailable
 from bot.web.replies_cache import RepliesCache, StillProcessing
 from bot.web.schemas import BotMessage, ChatIn, ChatOut, HistoryMessage, HistoryOut, SenderId
@@ -32,16 +33,18 @@ async def chat(body: ChatIn, rasa: RasaDep, replies: RepliesDep) -> ChatOut:
     if message_id:
         try:
             earlier = await replies.claim(body.sender_id, message_id)
-        except StillProcessing:
-            raise HTTPException(status.HTTP_409_CONFLICT, "This message is still being answered; retry shortly.")
+        except StillProcessing as exc:
+            raise HTTPException(
+                status.HTTP_409_CONFLICT, "This message is still being answered; retry shortly."
+            ) from exc
         if earlier is not None:
             return ChatOut.model_validate_json(earlier)
     try:
         answer = await _converse(body, rasa)
-    except RasaUnavailable:
+    except RasaUnavailable as exc:
         if message_id:
             await replies.release(body.sender_id, message_id)
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, UNAVAILABLE)
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, UNAVAILABLE) from exc
     except BaseException:
         if message_id:
             await replies.release(body.sender_id, message_id)
@@ -67,8 +70,8 @@ async def history(sender_id: SenderId, rasa: RasaDep) -> HistoryOut:
     """The conversation so far, for the browser that owns this sender id."""
     try:
         state = await rasa.tracker(sender_id, events=True)
-    except RasaUnavailable:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, UNAVAILABLE)
+    except RasaUnavailable as exc:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, UNAVAILABLE) from exc
     messages = []
     for event in state.get("events") or []:
         kind = event.get("event")
@@ -76,7 +79,9 @@ async def history(sender_id: SenderId, rasa: RasaDep) -> HistoryOut:
             text = event.get("text") or ""
             if text.startswith("/"):
                 continue  # button payloads; the bot message that offered them shows the choice
-            messages.append(HistoryMessage(role="user", text=text, timestamp=event.get("timestamp", 0)))
+            messages.append(
+                HistoryMessage(role="user", text=text, timestamp=event.get("timestamp", 0))
+            )
         elif kind == "bot":
             data = event.get("data") or {}
             messages.append(
@@ -98,7 +103,7 @@ def expecting(state: dict[str, Any]) -> str | None:
     return str(requested) if requested else None
 
 
-def _language(state: dict[str, Any]) -> str:
+def _language(state: dict[str, Any]) -> Language:
     value = (state.get("slots") or {}).get("language")
     return value if value in ("en", "fr", "es") else "en"
 

@@ -17,7 +17,9 @@ class RasaClient:
     async def close(self) -> None:
         await self._http.aclose()
 
-    async def send(self, sender_id: str, message: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+    async def send(
+        self, sender_id: str, message: str, metadata: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """Deliver a delegate's message; returns the assistant's messages."""
         body = {"sender": sender_id, "message": message, "metadata": metadata}
         data = await self._request("POST", "/webhooks/rest/webhook", json=body)
@@ -30,7 +32,9 @@ class RasaClient:
         return dict(data or {})
 
     async def replace_model(self, model_path: str) -> None:
-        await self._request("PUT", "/model", params={"token": self._token}, json={"model_file": model_path})
+        await self._request(
+            "PUT", "/model", params={"token": self._token}, json={"model_file": model_path}
+        )
 
     async def _request(self, method: str, url: str, **kwargs: Any) -> Any:
         try:

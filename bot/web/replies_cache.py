@@ -55,7 +55,8 @@ class RepliesCache:
         with self._sessions() as s:
             return s.scalar(
                 select(GatewayReply.body).where(
-                    GatewayReply.sender_id == sender_id, GatewayReply.client_message_id == message_id
+                    GatewayReply.sender_id == sender_id,
+                    GatewayReply.client_message_id == message_id,
                 )
             )
 
@@ -69,6 +70,7 @@ class RepliesCache:
         with self._sessions.begin() as s:
             s.execute(
                 delete(GatewayReply).where(
-                    GatewayReply.sender_id == sender_id, GatewayReply.client_message_id == message_id
+                    GatewayReply.sender_id == sender_id,
+                    GatewayReply.client_message_id == message_id,
                 )
             )

@@ -1,0 +1,41 @@
+"""Fixtures shared by every test: isolated settings and a migrated throw-away store."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.settings import get_settings
+from bot.store.db import engine_for
+from bot.store.migrate import upgrade
+
+
+@pytest.fixture(scope="session")
+def store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One migrated SQLite request store for the whole run."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'triage.db'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(autouse=True)
+def settings_env(monkeypatch: pytest.MonkeyPatch, store_url: str, tmp_path: Path) -> Iterator[None]:
+    """Every test reads settings that point at throw-away stores, never at var/."""
+    monkeypatch.setenv("TRIAGE_ENVIRONMENT", "test")
+    monkeypatch.setenv("TRIAGE_DATABASE_URL", store_url)
+    monkeypatch.setenv("TRIAGE_TRACKER_DATABASE_URL", f"sqlite:///{tmp_path / 'tracker.db'}")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def clean_store(store_url: str) -> Iterator[str]:
+    """The request store emptied before the test, for tests that open their own sessions."""
+    from bot.store.models import Base
+
+    engine = engine_for(store_url)
+    with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+    yield store_url

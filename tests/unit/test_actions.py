@@ -1,0 +1,200 @@
+"""Custom actions, run as the action server runs them; whole event lists asserted."""
+
+from pathlib import Path
+
+import pytest
+from rasa_sdk.events import ActiveLoop, SlotSet
+from sqlalchemy import select
+
+from actions.forms import ActionAskConfirmed
+from actions.misc import ActionHandoff
+from actions.requests import ActionCancelRequest, ActionSubmitRequest
+from actions.status import ActionCheckStatus
+from bot.conversation.request_form import IDENTITY_SLOTS, REQUEST_FORM_SLOTS
+from bot.settings import get_settings
+from bot.store.db import engine_for
+from bot.store.models import Request
+from tests.utils.factories import complete_slots
+from tests.utils.rasa import responses, run, tracker
+
+
+def stored(url: str) -> list[Request]:
+    from sqlalchemy.orm import Session
+
+    with Session(engine_for(url)) as s:
+        return list(s.scalars(select(Request)))
+
+
+def cleared_after_filing(reference: str) -> list[dict[str, object]]:
+    return [SlotSet(n, None) for n in REQUEST_FORM_SLOTS if n not in IDENTITY_SLOTS] + [
+        SlotSet("request_reference", reference)
+    ]
+
+
+async def test_submit_files_the_request_and_answers_with_its_reference(clean_store: str) -> None:
+    events, messages = await run(
+        ActionSubmitRequest(),
+        tracker("yes", intent="affirm", slots=complete_slots(), form_started_at=100.0),
+    )
+    [request] = stored(clean_store)
+    assert events == cleared_after_filing(request.reference or "")
+    assert responses(messages) == ["utter_request_filed"]
+    assert messages[0]["reference"] == request.reference
+    assert (request.member, request.email, request.need_area) == (
+        "Ghana",
+        "ama.owusu@moh.gov.gh",
+        "medicines",
+    )
+    assert request.organizations == ["WIPO", "WTO"]
+    assert request.conversation_id == "test-conversation"
+    assert request.language == "en" and request.consent is True
+
+
+async def test_a_retried_submit_files_once(clean_store: str) -> None:
+    tr = tracker("yes", intent="affirm", slots=complete_slots(), form_started_at=100.0)
+    first, _ = await run(ActionSubmitRequest(), tr)
+    second, _ = await run(ActionSubmitRequest(), tr)
+    assert first == second
+    assert len(stored(clean_store)) == 1
+
+
+async def test_declined_consent_files_nothing_and_clears_the_details(clean_store: str) -> None:
+    events, messages = await run(
+        ActionSubmitRequest(),
+        tracker(
+            "no",
+            intent="deny",
+            slots=complete_slots(consent=False, confirmed=None),
+            form_started_at=1.0,
+        ),
+    )
+    assert stored(clean_store) == []
+    assert responses(messages) == ["utter_consent_declined"]
+    assert messages[0]["contact_url"] == get_settings().contact_url
+    assert events == [SlotSet(n, None) for n in REQUEST_FORM_SLOTS]
+
+
+async def test_an_unavailable_store_keeps_the_answers_and_asks_to_retry(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A database file under a path that is a regular file cannot be opened: a real failure.
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    monkeypatch.setenv("TRIAGE_DATABASE_URL", f"sqlite:///{blocker}/triage.db")
+    get_settings.cache_clear()
+    events, messages = await run(
+        ActionSubmitRequest(),
+        tracker("yes", intent="affirm", slots=complete_slots(), form_started_at=5.0),
+    )
+    assert responses(messages) == ["utter_store_unavailable"]
+    assert events == [
+        SlotSet("confirmed", None),
+        ActiveLoop("request_form"),
+        SlotSet("requested_slot", "confirmed"),
+    ]
+
+
+async def test_the_summary_lists_every_field_then_a_short_question_after_an_interruption() -> None:
+    slots = complete_slots(confirmed=None, requested_slot="confirmed")
+    _, first = await run(
+        ActionAskConfirmed(),
+        tracker("yes", intent="affirm", slots=slots, active_loop="request_form"),
+    )
+    assert responses(first) == ["utter_summary"]
+    for line in (
+        "**Government:** Ghana",
+        "**Email:** ama.owusu@moh.gov.gh",
+        "**Organizations:** WIPO, WTO",
+    ):
+        assert line in first[0]["summary"]
+    _, again = await run(
+        ActionAskConfirmed(),
+        tracker(
+            "are you a bot?",
+            intent="bot_challenge",
+            slots=slots,
+            previous=slots,
+            active_loop="request_form",
+        ),
+    )
+    assert responses(again) == ["utter_confirm_again"]
+
+
+async def test_a_bare_no_at_the_summary_offers_the_fields_to_correct() -> None:
+    slots = complete_slots(confirmed=None, requested_slot="confirmed")
+    _, said = await run(
+        ActionAskConfirmed(),
+        tracker("no", intent="deny", slots=slots, previous=slots, active_loop="request_form"),
+    )
+    assert responses(said) == ["utter_ask_which_field"]
+    assert {b["payload"] for b in said[0]["buttons"]} >= {'/correct_field{"field":"email"}'}
+
+
+async def test_the_summary_speaks_the_delegates_language() -> None:
+    slots = complete_slots(confirmed=None, language="es", member="Côte d'Ivoire")
+    _, said = await run(
+        ActionAskConfirmed(),
+        tracker("sí", intent="affirm", slots=slots, active_loop="request_form"),
+    )
+    assert "**Gobierno:** Côte d'Ivoire" in said[0]["summary"]
+    assert "**Área:** medicamentos" in said[0]["summary"]
+
+
+async def test_handoff_flags_the_conversation() -> None:
+    events, messages = await run(ActionHandoff(), tracker("human please", intent="request_human"))
+    assert events == [SlotSet("handoff_requested", True)]
+    assert responses(messages) == ["utter_human"]
+
+
+async def test_cancel_clears_everything_and_leaves_the_form() -> None:
+    events, messages = await run(
+        ActionCancelRequest(), tracker("stop", intent="cancel", active_loop="request_form")
+    )
+    assert events == [ActiveLoop(None), SlotSet("requested_slot", None)] + [
+        SlotSet(n, None) for n in REQUEST_FORM_SLOTS
+    ]
+    assert responses(messages) == ["utter_cancelled"]
+
+
+async def test_status_is_told_to_the_conversation_that_filed_it(clean_store: str) -> None:
+    _, filed = await run(
+        ActionSubmitRequest(), tracker("yes", slots=complete_slots(), form_started_at=1.0)
+    )
+    reference = filed[0]["reference"]
+    events, said = await run(
+        ActionCheckStatus(),
+        tracker(
+            f"status of {reference}?", intent="check_status", slots={"status_reference": reference}
+        ),
+    )
+    assert responses(said) == ["utter_status"]
+    assert said[0]["status"] == "received"
+    assert events == [SlotSet("status_reference", None), SlotSet("status_email", None)]
+
+
+async def test_status_is_refused_to_others_without_the_right_email(clean_store: str) -> None:
+    _, filed = await run(
+        ActionSubmitRequest(), tracker("yes", slots=complete_slots(), form_started_at=1.0)
+    )
+    reference = filed[0]["reference"]
+    other = {"sender_id": "someone-else"}
+    _, said = await run(
+        ActionCheckStatus(),
+        tracker(
+            "status?",
+            intent="check_status",
+            slots={"status_reference": reference, "status_email": "x@y.org"},
+            **other,
+        ),
+    )
+    assert responses(said) == ["utter_status_unavailable"]
+    _, said = await run(
+        ActionCheckStatus(),
+        tracker(
+            "status?",
+            intent="check_status",
+            slots={"status_reference": reference, "status_email": "AMA.OWUSU@moh.gov.gh"},
+            **other,
+        ),
+    )
+    assert responses(said) == ["utter_status"]

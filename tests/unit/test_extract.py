@@ -1,0 +1,170 @@
+"""Field extraction from free text in three languages."""
+
+import pytest
+
+from bot.nlu import extract
+
+
+@pytest.mark.parametrize(
+    ("text", "area"),
+    [
+        ("We need help with a compulsory licence for an antiviral", "medicines"),
+        ("export restrictions on syringes", "technologies"),
+        ("technology transfer for mRNA vaccines", "vaccines"),
+        ("nous avons besoin de vaccins", "vaccines"),
+        ("necesitamos medicamentos antivirales", "medicines"),
+        ("pruebas de diagnóstico rápidas", "technologies"),
+        ("we need vacines for children", "vaccines"),  # typo
+        ("Licence obligatoire pour des medicaments", "medicines"),  # missing accent
+        ("oxygen concentrators are stuck at customs", "technologies"),
+    ],
+)
+def test_need_area_is_found_in_any_language(text: str, area: str) -> None:
+    assert extract.need_areas(text)[0] == area
+
+
+def test_no_need_area_in_unrelated_text() -> None:
+    assert extract.need_areas("what is this platform about?") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("compulsory licence for remdesivir", "intellectual_property"),
+        ("export restrictions on syringes", "trade"),
+        ("WHO prequalification of our vaccine", "regulation"),
+        ("transfert de technologie", "technology_transfer"),
+        ("producción local de vacunas", "local_production"),
+        ("pooled procurement of tests", "procurement"),
+        ("licencia obligatoria", "intellectual_property"),
+        ("patnet landscape", "intellectual_property"),  # transposed letters
+    ],
+)
+def test_topics_are_found(text: str, topic: str) -> None:
+    assert topic in extract.topics(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("WIPO and the WTO", ["WIPO", "WTO"]),
+        ("OMS y OMC", ["WHO", "WTO"]),
+        ("all three", ["WHO", "WIPO", "WTO"]),
+        ("les trois", ["WHO", "WIPO", "WTO"]),
+        ("not sure", ["not_sure"]),
+        ("no sé", ["not_sure"]),
+        ("who knows", []),  # "who" the pronoun is not WHO
+        ("the World Intellectual Property Organization", ["WIPO"]),
+    ],
+)
+def test_organizations(text: str, expected: list[str]) -> None:
+    assert extract.organizations(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "email"),
+    [
+        ("my email is Ana.Perez@Salud.gob.pe.", "Ana.Perez@salud.gob.pe"),
+        ("k.mensah@mot.gov.gh", "k.mensah@mot.gov.gh"),
+        ("ama@", None),
+        ("ama@perez", None),
+        ("no email", None),
+    ],
+)
+def test_email_in(text: str, email: str | None) -> None:
+    assert extract.email_in(text) == email
+
+
+@pytest.mark.parametrize(
+    ("text", "institution"),
+    [
+        (
+            "I work at the Ministry of Health of Ghana and we need vaccines",
+            "Ministry of Health of Ghana",
+        ),
+        (
+            "Je travaille au Ministère de la Santé du Sénégal et nous avons besoin",
+            "Ministère de la Santé du Sénégal",
+        ),
+        (
+            "Trabajo en el Ministerio de Salud de Perú, necesitamos ayuda",
+            "Ministerio de Salud de Perú",
+        ),
+    ],
+)
+def test_institution_in_running_text(text: str, institution: str) -> None:
+    assert extract.institution(text) == institution
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("My name is dr. ana pérez", "Ana Pérez"),
+        ("je m'appelle Jean-Pierre Ndiaye", "Jean-Pierre Ndiaye"),
+        ("Amina Diallo", "Amina Diallo"),
+        ("yes", None),
+        ("help", None),
+        ("ana@health.gov", None),
+        ("12345", None),
+    ],
+)
+def test_person_name(text: str, name: str | None) -> None:
+    assert extract.person_name(text) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Hello, I am Dr. Kwame Mensah from the Ministry of Trade of Ghana.", "Kwame Mensah"),
+        ("je suis Marie Dupont, du ministère", "Marie Dupont"),
+        ("Soy la Dra. Ana María López", "Ana María López"),
+        ("I am from the Ministry of Health", None),
+        ("I am interested in vaccines", None),
+    ],
+)
+def test_name_in_sentence(text: str, name: str | None) -> None:
+    assert extract.name_in_sentence(text) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("Oui", True),
+        ("sí", True),
+        ("yes please", True),
+        ("de acuerdo", True),
+        ("non", False),
+        ("no, thanks", False),
+        ("maybe", None),
+    ],
+)
+def test_yes_or_no(text: str, answer: bool | None) -> None:
+    assert extract.yes_or_no(text) is answer
+
+
+def test_a_description_must_say_something() -> None:
+    assert not extract.is_substantive("help")
+    assert not extract.is_substantive("I need help please")
+    assert extract.is_substantive("compulsory licence for antivirals")
+    assert extract.is_substantive("nous avons besoin de vaccins pour les enfants")
+
+
+def test_volunteered_timeline_prior_help_and_outcome() -> None:
+    text = (
+        "We already received support from UNDP for procurement. "
+        "Our goal is to set up a fill and finish plant within 6 months."
+    )
+    assert extract.timeline(text) == "within 6 months"
+    assert (
+        extract.prior_assistance(text) == "We already received support from UNDP for procurement."
+    )
+    assert (
+        extract.expected_outcome(text)
+        == "Our goal is to set up a fill and finish plant within 6 months."
+    )
+
+
+def test_fields_named_in_a_correction() -> None:
+    assert extract.fields_named("no, the email is wrong") == ["email"]
+    assert extract.fields_named("le pays n'est pas le bon") == ["member"]
+    assert extract.fields_named("cambiar mi nombre") == ["requester_name"]

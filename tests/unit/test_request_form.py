@@ -1,0 +1,187 @@
+"""The request form's reading and checking of answers, through the real validation action."""
+
+from typing import Any
+
+import pytest
+
+from actions.forms import ValidateRequestForm
+from bot.conversation import request_form
+from tests.utils.rasa import responses, run, tracker
+
+FORM = {"active_loop": "request_form"}
+
+
+async def answer(
+    slot: str, text: str, intent: str = "inform", **kwargs: Any
+) -> tuple[dict[str, Any], list[str]]:
+    """Run the validation action on `text` given as the answer to `slot`."""
+    slots = {"requested_slot": slot} | kwargs.pop("slots", {})
+    events, messages = await run(
+        ValidateRequestForm(), tracker(text, intent=intent, slots=slots, **FORM, **kwargs)
+    )
+    values = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    return values, responses(messages)
+
+
+def test_every_form_slot_has_an_extractor_and_a_validator() -> None:
+    # rasa-sdk silently skips a misspelt method; this pins their names.
+    for slot in request_form.ORDER:
+        assert callable(getattr(ValidateRequestForm, f"extract_{slot}"))
+        assert callable(getattr(ValidateRequestForm, f"validate_{slot}"))
+
+
+def test_declined_consent_ends_the_form_without_confirmation() -> None:
+    assert request_form.required_slots({"consent": False})[-1] == "consent"
+    assert request_form.required_slots({"consent": True})[-1] == "confirmed"
+
+
+@pytest.mark.parametrize(
+    ("text", "member", "status"),
+    [
+        ("Ivory Coast", "Côte d'Ivoire", "member"),
+        ("Turquie", "Türkiye", "member"),
+        ("Vietnam", "Viet Nam", "member"),
+        ("Keyna", "Kenya", "member"),
+        ("Ethiopia", "Ethiopia", "accession_candidate"),
+        ("we are from Lao PDR", "Lao People's Democratic Republic", "member"),
+    ],
+)
+async def test_member_is_normalised_to_its_wto_name(text: str, member: str, status: str) -> None:
+    values, said = await answer("member", text)
+    assert values["member"] == member
+    assert values["member_status"] == status
+    assert said == []
+
+
+async def test_unknown_member_is_asked_again_with_the_reason() -> None:
+    values, said = await answer("member", "Narnia")
+    assert values["member"] is None
+    assert said == ["utter_invalid_member"]
+
+
+async def test_invalid_email_is_asked_again() -> None:
+    values, said = await answer("email", "ama@")
+    assert values["email"] is None
+    assert said == ["utter_invalid_email"]
+
+
+async def test_valid_email_is_kept_normalised() -> None:
+    values, said = await answer("email", "It's Ama.Owusu@MOH.gov.gh")
+    assert values["email"] == "Ama.Owusu@moh.gov.gh"
+    assert said == []
+
+
+async def test_a_description_of_just_help_is_asked_again() -> None:
+    values, said = await answer("description", "help", intent="request_assistance")
+    assert values["description"] is None
+    assert said == ["utter_invalid_description"]
+
+
+async def test_a_real_description_also_sets_topics() -> None:
+    values, _ = await answer(
+        "description",
+        "we want to issue a compulsory licence for remdesivir",
+        intent="describe_need",
+    )
+    assert values["description"] == "we want to issue a compulsory licence for remdesivir"
+    assert values["topics"] == ["intellectual_property"]
+
+
+async def test_yes_is_not_a_name() -> None:
+    values, said = await answer("requester_name", "yes", intent="affirm", confidence=0.5)
+    assert values["requester_name"] is None
+    assert said == ["utter_invalid_requester_name"]
+
+
+async def test_need_area_from_words_and_from_buttons() -> None:
+    values, _ = await answer("need_area", "diagnostic tests")
+    assert values["need_area"] == "technologies"
+    values, _ = await answer(
+        "need_area",
+        '/inform{"need_area":"vaccines"}',
+        entities=[{"entity": "need_area", "value": "vaccines"}],
+    )
+    assert values["need_area"] == "vaccines"
+    values, said = await answer("need_area", "bananas")
+    assert values["need_area"] is None and said == ["utter_invalid_need_area"]
+
+
+@pytest.mark.parametrize(
+    ("text", "organizations"),
+    [
+        ("WIPO and WTO", ["WIPO", "WTO"]),
+        ("all three", ["WHO", "WIPO", "WTO"]),
+        ("not sure", ["not_sure"]),
+    ],
+)
+async def test_organizations(text: str, organizations: list[str]) -> None:
+    values, _ = await answer("organizations", text)
+    assert values["organizations"] == organizations
+
+
+async def test_organizations_that_are_not_one_of_the_three_are_asked_again() -> None:
+    values, said = await answer("organizations", "UNICEF")
+    assert values["organizations"] is None
+    assert said == ["utter_invalid_organizations"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "value"), [("yes", "affirm", True), ("no", "deny", False)]
+)
+async def test_consent(text: str, intent: str, value: bool) -> None:
+    values, _ = await answer("consent", text, intent=intent)
+    assert values["consent"] is value
+
+
+async def test_unclear_consent_is_asked_again() -> None:
+    values, said = await answer("consent", "maybe later", intent="chitchat", confidence=0.4)
+    assert values["consent"] is None
+    assert said == ["utter_invalid_consent"]
+
+
+async def test_an_interruption_is_not_taken_as_the_answer() -> None:
+    values, said = await answer("email", "why do you need my email?", intent="ask_privacy")
+    assert "email" not in values
+    assert said == []
+
+
+async def test_yes_at_the_summary_confirms() -> None:
+    values, _ = await answer("confirmed", "yes", intent="affirm")
+    assert values["confirmed"] is True
+
+
+async def test_naming_a_wrong_field_reopens_it() -> None:
+    values, _ = await answer(
+        "confirmed",
+        "the email is wrong",
+        intent="correct_field",
+        slots={"email": "a@b.org"},
+        previous={"email": "a@b.org"},
+    )
+    assert values["email"] is None
+    assert values["confirmed"] is None
+
+
+async def test_a_corrected_value_at_the_summary_is_kept_and_the_summary_shown_again() -> None:
+    # Rasa's slot extraction already read the new address from the message.
+    values, _ = await answer(
+        "confirmed",
+        "no, the email is new@moh.gov.gh",
+        intent="correct_field",
+        slots={"email": "new@moh.gov.gh"},
+        previous={"email": "old@moh.gov.gh"},
+    )
+    assert values["email"] == "new@moh.gov.gh"
+    assert values["confirmed"] is None
+
+
+async def test_a_change_volunteered_mid_form_is_acknowledged() -> None:
+    values, said = await answer(
+        "email",
+        "actually it is about vaccines",
+        intent="correct_field",
+        slots={"need_area": "vaccines"},
+        previous={"need_area": "medicines"},
+    )
+    assert values["need_area"] == "vaccines"
+    assert said == ["utter_field_updated"]

@@ -1,0 +1,130 @@
+"""Reading every message for request fields, whatever the assistant asked."""
+
+from bot.conversation.turn import Turn
+from bot.conversation.understand import understand
+from tests.utils.rasa import tracker
+
+
+def turn(text: str, **kwargs: object) -> Turn:
+    return Turn.from_tracker(tracker(text, **kwargs))  # type: ignore[arg-type]
+
+
+def test_an_opening_paragraph_fills_every_field_it_names() -> None:
+    updates = understand(
+        turn(
+            "Hello, I am Dr. Kwame Mensah from the Ministry of Trade of Ghana. Our suppliers face "
+            "export restrictions on syringes and we need WTO advice urgently. My email is k.mensah@mot.gov.gh",
+            intent="describe_need",
+            earlier_user_messages=0,
+        )
+    )
+    assert updates["member"] == "Ghana"
+    assert updates["requester_name"] == "Kwame Mensah"
+    assert updates["institution"] == "Ministry of Trade of Ghana"
+    assert updates["email"] == "k.mensah@mot.gov.gh"
+    assert updates["need_area"] == "technologies"
+    assert updates["topics"] == ["trade"]
+    assert updates["organizations"] == ["WTO"]
+    assert updates["timeline"] == "urgently"
+    assert updates["description"].startswith("Hello, I am Dr. Kwame Mensah")
+
+
+def test_hi_fills_nothing() -> None:
+    assert understand(turn("hi", intent="greet", earlier_user_messages=0)) == {}
+
+
+def test_an_answer_to_a_free_text_question_is_not_read_as_other_fields() -> None:
+    updates = understand(
+        turn(
+            "Ministry of Health, vaccines and medicines unit",
+            intent="inform",
+            active_loop="request_form",
+            slots={"requested_slot": "institution", "need_area": "medicines"},
+        )
+    )
+    assert "need_area" not in updates
+    assert "member" not in updates
+
+
+def test_a_change_of_mind_replaces_the_need_area() -> None:
+    updates = understand(
+        turn(
+            "actually it's about vaccines, not medicines",
+            intent="correct_field",
+            active_loop="request_form",
+            slots={"requested_slot": "email", "need_area": "medicines"},
+        )
+    )
+    assert updates["need_area"] == "vaccines"
+
+
+def test_an_email_given_anywhere_is_taken() -> None:
+    updates = understand(
+        turn(
+            "oh and write to me at ana@salud.gob.pe",
+            intent="inform",
+            active_loop="request_form",
+            slots={"requested_slot": "organizations"},
+        )
+    )
+    assert updates["email"] == "ana@salud.gob.pe"
+
+
+def test_an_interruption_sets_no_field() -> None:
+    updates = understand(
+        turn(
+            "why do you need my email?",
+            intent="ask_privacy",
+            active_loop="request_form",
+            slots={"requested_slot": "email"},
+        )
+    )
+    assert updates == {}
+
+
+def test_the_widget_language_is_followed_and_a_switch_is_noticed() -> None:
+    first = understand(turn("hello", intent="greet", metadata={"language": "fr"}))
+    assert first == {"ui_language": "fr", "language": "fr"}
+    same = understand(
+        turn(
+            "hello",
+            intent="greet",
+            metadata={"language": "fr"},
+            slots={"language": "fr", "ui_language": "fr"},
+        )
+    )
+    assert same == {}
+
+
+def test_a_message_in_another_language_switches_the_conversation() -> None:
+    updates = understand(turn("necesitamos ayuda con las vacunas", intent="describe_need"))
+    assert updates["language"] == "es"
+
+
+def test_short_answers_do_not_switch_language() -> None:
+    updates = understand(
+        turn(
+            "Ministerio de Salud",
+            intent="inform",
+            active_loop="request_form",
+            slots={"requested_slot": "institution", "language": "en"},
+        )
+    )
+    assert "language" not in updates
+
+
+def test_a_later_description_is_appended_not_lost() -> None:
+    updates = understand(
+        turn(
+            "We also need help with customs procedures for test kits",
+            intent="describe_need",
+            active_loop="request_form",
+            slots={
+                "requested_slot": "member",
+                "description": "Compulsory licence for an antiviral",
+            },
+        )
+    )
+    assert updates["description"] == (
+        "Compulsory licence for an antiviral\nWe also need help with customs procedures for test kits"
+    )
