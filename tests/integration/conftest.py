@@ -10,7 +10,7 @@ import pytest
 
 from bot.model import ensure_model
 from bot.runner import Stack, running_stack
-from bot.settings import ROOT, Settings
+from bot.settings import ROOT, Settings, get_settings
 
 pytestmark = pytest.mark.integration
 
@@ -18,7 +18,8 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
     """The model for the current data; trained only if models/ does not have it yet."""
-    return ensure_model(ROOT / "models", log_file=ROOT / "var" / "logs" / "train-tests.log")
+    # models/ by default; TRIAGE_MODEL_DIR lets several checkouts share trained models.
+    return ensure_model(get_settings().model_dir, log_file=ROOT / "var" / "logs" / "train-tests.log")
 
 
 @pytest.fixture(scope="session")
