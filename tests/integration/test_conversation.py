@@ -35,6 +35,17 @@ def test_a_typed_conversation_files_a_request_that_the_cli_lists(
     delegate.say(
         "We want to issue a compulsory licence for an antiviral because prices are too high"
     )
+    assert delegate.expecting == "activity_choice"
+    offered = [
+        b
+        for m in delegate.last["messages"]
+        for b in m["buttons"]
+        if b["payload"].startswith("/select")
+    ]
+    assert 1 <= len(offered) <= 3
+    delegate.say(offered[0]["payload"])
+    assert "Added:" in delegate.text
+    delegate.say("/affirm")
     assert delegate.expecting == "member"
     delegate.say("Ivory Coast")
     assert delegate.expecting == "institution"
