@@ -159,6 +159,7 @@ def test_declined_consent_files_nothing(stack: Stack, delegate: Delegate) -> Non
     delegate.say(
         "I'm from Peru, Ministerio de Salud, we want to buy antivirals through pooled procurement"
     )
+    delegate.say("/none_of_these")
     delegate.say("Ana Pérez")
     delegate.say("ana.perez@minsa.gob.pe")
     delegate.say("not sure")
@@ -175,6 +176,7 @@ def test_status_is_told_only_to_its_conversation_or_with_its_email(
     delegate.say(
         "Our IP office needs advice on the MC12 TRIPS decision for vaccines. I am from Brazil"
     )
+    delegate.say("/none_of_these")
     delegate.say("INPI")
     delegate.say("Carlos Souza")
     delegate.say("carlos.souza@inpi.gov.br")
