@@ -64,9 +64,7 @@ def widget_asset(name: str, request: Request) -> Response:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(
-    request: Request, lang: Annotated[PageLanguage | None, Query()] = None
-) -> HTMLResponse:
+def home(request: Request, lang: Annotated[PageLanguage | None, Query()] = None) -> HTMLResponse:
     """The demo page: the platform, with the assistant in its corner."""
     language = lang or preferred_language(request.headers.get("accept-language", ""))
     response = templates.TemplateResponse(
