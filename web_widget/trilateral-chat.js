@@ -283,7 +283,7 @@
   const subtitleEl = h("p", { class: "tc-subtitle" });
   const langLabel = h("span", { class: "tc-sr" });
   const langSelect = h("select", { class: "tc-lang", onchange: (e) => chooseLang(e.target.value) },
-    ...LANGS.map((l) => h("option", { value: l, lang: l }, LANG_NAMES[l])));
+    ...LANGS.map((l) => h("option", { value: l, lang: l, title: LANG_NAMES[l] }, l.toUpperCase())));
   const downloadBtn = h("button", { type: "button", class: "tc-icon", onclick: downloadTranscript }, icon("download"));
   const closeBtn = h("button", { type: "button", class: "tc-icon", onclick: () => close() }, icon("close"));
   const retryText = h("span", { class: "tc-retry-in", "aria-hidden": "true" });
@@ -365,7 +365,8 @@
     const d = new Date(ms);
     const today = d.toDateString() === new Date().toDateString();
     const opts = today ? { hour: "2-digit", minute: "2-digit" } : { dateStyle: "medium", timeStyle: "short" };
-    return new Intl.DateTimeFormat(lang, opts).format(d);
+    // Geneva-style English: a 24-hour clock, like French and Spanish.
+    return new Intl.DateTimeFormat(lang === "en" ? "en-GB" : lang, opts).format(d);
   }
 
   function timeEl(ms) {
@@ -767,6 +768,7 @@
     panel.hidden = false;
     root.classList.add("tc-is-open");
     launcher.setAttribute("aria-expanded", "true");
+    launcher.firstChild.replaceWith(icon("close"));
     unread = 0;
     badge.hidden = true;
     applyStrings();
@@ -782,6 +784,7 @@
     panel.hidden = true;
     root.classList.remove("tc-is-open");
     launcher.setAttribute("aria-expanded", "false");
+    launcher.firstChild.replaceWith(icon("chat"));
     launcher.focus();
   }
 
