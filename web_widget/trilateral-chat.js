@@ -31,7 +31,7 @@
       subtitle: "WHO · WIPO · WTO assistant", close: "Close the chat",
       download: "Download transcript", language: "Language", log: "Conversation",
       input: "Your message", placeholder: "Type your message…",
-      choose: "Choose an answer above, or type it…", emailPlaceholder: "name@ministry.gov",
+      choose: "Or type your answer…", emailPlaceholder: "name@ministry.gov",
       send: "Send", typing: "The assistant is typing…", you: "You", assistant: "Assistant",
       sending: "Sending…", queued: "Not sent yet: it will be sent when the connection is back.",
       failed: "Not sent.", offline: "Connection lost. Your messages are kept and will be sent automatically.",
@@ -50,7 +50,7 @@
       subtitle: "Assistant OMS · OMPI · OMC", close: "Fermer la discussion",
       download: "Télécharger la transcription", language: "Langue", log: "Conversation",
       input: "Votre message", placeholder: "Écrivez votre message…",
-      choose: "Choisissez une réponse ci-dessus, ou écrivez-la…", emailPlaceholder: "nom@ministere.gouv",
+      choose: "Ou écrivez votre réponse…", emailPlaceholder: "nom@ministere.gouv",
       send: "Envoyer", typing: "L'assistant écrit…", you: "Vous", assistant: "Assistant",
       sending: "Envoi…", queued: "Pas encore envoyé : il partira dès le retour de la connexion.",
       failed: "Non envoyé.", offline: "Connexion perdue. Vos messages sont conservés et seront envoyés automatiquement.",
@@ -69,7 +69,7 @@
       subtitle: "Asistente OMS · OMPI · OMC", close: "Cerrar el chat",
       download: "Descargar la transcripción", language: "Idioma", log: "Conversación",
       input: "Su mensaje", placeholder: "Escriba su mensaje…",
-      choose: "Elija una respuesta arriba, o escríbala…", emailPlaceholder: "nombre@ministerio.gob",
+      choose: "O escriba su respuesta…", emailPlaceholder: "nombre@ministerio.gob",
       send: "Enviar", typing: "El asistente está escribiendo…", you: "Usted", assistant: "Asistente",
       sending: "Enviando…", queued: "Aún no enviado: se enviará cuando vuelva la conexión.",
       failed: "No enviado.", offline: "Se perdió la conexión. Sus mensajes se conservan y se enviarán automáticamente.",
@@ -281,8 +281,8 @@
     "aria-expanded": "false", onclick: () => (isOpen ? close() : open()) }, icon("chat"), badge);
   const titleEl = h("h2", { id: "tc-title", class: "tc-title" });
   const subtitleEl = h("p", { class: "tc-subtitle" });
-  const langLabel = h("span", { class: "tc-sr" });
-  const langSelect = h("select", { class: "tc-lang", onchange: (e) => chooseLang(e.target.value) },
+  const langLabel = h("label", { class: "tc-sr", for: "tc-lang" });
+  const langSelect = h("select", { id: "tc-lang", class: "tc-lang", onchange: (e) => chooseLang(e.target.value) },
     ...LANGS.map((l) => h("option", { value: l, lang: l, title: LANG_NAMES[l] }, l.toUpperCase())));
   const downloadBtn = h("button", { type: "button", class: "tc-icon", onclick: downloadTranscript }, icon("download"));
   const closeBtn = h("button", { type: "button", class: "tc-icon", onclick: () => close() }, icon("close"));
@@ -311,9 +311,9 @@
   const form = h("form", { class: "tc-form", novalidate: true }, inputLabel, textarea, sendBtn);
   const panel = h("section", { id: "tc-panel", class: "tc-panel", role: "dialog", "aria-labelledby": "tc-title",
     hidden: true },
-  h("header", { class: "tc-header" },
+  h("div", { class: "tc-header" },
     h("div", { class: "tc-heading" }, titleEl, subtitleEl),
-    h("label", { class: "tc-lang-wrap" }, langLabel, langSelect), downloadBtn, closeBtn),
+    langLabel, langSelect, downloadBtn, closeBtn),
   offlineBar, log, typing, typingStatus, privacyBar, form, counter);
   const root = h("div", { class: "tc-root" }, launcher, panel);
   shadow.append(sheet, root);
@@ -413,6 +413,7 @@
       if (chosenTitle !== undefined && btn.textContent === chosenTitle) markChosen(btn);
     }
     group.classList.add("tc-used");
+    group.classList.remove("tc-prominent");
   }
 
   function markChosen(btn) {
@@ -460,14 +461,23 @@
 
   function showAnswer(answer) {
     let last = null;
+    let first = null;
     const now = Date.now();
     for (const m of answer.messages || []) {
       if (!m.text && !(m.buttons || []).length && !m.image) continue;
       last = addMessage("bot", m.text || "", now, { lang: answer.language });
+      first = first || last;
       if (m.image && safeUrl(m.image)) last.querySelector(".tc-bubble").append(h("img", { src: safeUrl(m.image), alt: "" }));
       if ((m.buttons || []).length) addReplies(last, m.buttons);
     }
     followServer(answer);
+    reveal(first);
+  }
+
+  /** Show the answer from its start when it is taller than the log, else scroll to the end. */
+  function reveal(el) {
+    scrollDown();
+    if (el && el.offsetTop < log.scrollTop) log.scrollTop = el.offsetTop - 8;
   }
 
   function followServer(answer) {

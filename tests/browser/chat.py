@@ -94,8 +94,11 @@ class Chat:
     def bubbles(self) -> list[tuple[str, str]]:
         """(role, visible text) of every message, in order."""
         rows = self.page.locator(".tc-msg").evaluate_all(
-            """els => els.map(el => [el.classList.contains('tc-user') ? 'user' : 'bot',
-                 el.querySelector('.tc-bubble').innerText.replace(/^(You|Assistant|Vous|Usted|Asistente): /, '')])"""
+            """els => els.map(el => {
+                 const copy = el.querySelector('.tc-bubble').cloneNode(true);
+                 copy.querySelectorAll('.tc-sr').forEach(sr => sr.remove());  // screen-reader prefixes
+                 return [el.classList.contains('tc-user') ? 'user' : 'bot', copy.textContent.trim()];
+               })"""
         )
         return [(str(r), str(t)) for r, t in rows]
 
