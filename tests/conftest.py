@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.model import ensure_model
-from bot.runner import Stack, running_stack
+from bot.runner import Stack, free_port
 from bot.settings import ROOT, Settings, get_settings
 from bot.store.db import engine_for
 from bot.store.migrate import upgrade
@@ -45,6 +45,10 @@ def clean_store(store_url: str) -> Iterator[str]:
     yield store_url
 
 
+# Within pytest-timeout (900 s), which counts the first test's fixture set-up.
+STACK_START_SECONDS = 600
+
+
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
     """The model for the current data; trained only if models/ does not have it yet."""
@@ -73,5 +77,10 @@ def stack(
 ) -> Iterator[Stack]:
     """Rasa, the action server and the web service on free loopback ports."""
     logs = tmp_path_factory.mktemp("logs")
-    with running_stack(stack_settings, trained_model, logs) as started:
+    started = Stack(stack_settings, trained_model, free_port(), free_port(), free_port(), logs)
+    try:
+        # Rasa loads in about a minute alone, but several times slower on the shared machine.
+        started.start(timeout=STACK_START_SECONDS)
         yield started
+    finally:
+        started.stop()
