@@ -9,7 +9,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from bot.catalogue.loader import get_catalogue
 from bot.settings import get_settings
 from bot.store.db import session_factory
-from bot.web import catalogue_api, chat, pages, requests_api
+from bot.web import catalogue_api, chat, pages, requests_api, widget
 from bot.web.limits import BodyLimit
 from bot.web.rasa_client import RasaClient
 from bot.web.replies_cache import RepliesCache
@@ -56,4 +56,5 @@ def create_app() -> FastAPI:
     app.include_router(requests_api.router)
     app.include_router(catalogue_api.router)
     app.include_router(pages.router)
+    app.include_router(widget.router)
     return app
