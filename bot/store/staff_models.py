@@ -110,7 +110,9 @@ class ConversationSummary(Base):
         Index("ix_conversation_summaries_min_confidence", "min_confidence"),
     )
 
-    sender_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    # Also the rowid of the conversation's row in the FTS5 table (SQLite).
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender_id: Mapped[str] = mapped_column(String(255), unique=True)
     # Rasa's timestamps: seconds since the epoch, UTC.
     first_at: Mapped[float] = mapped_column(Float)
     last_at: Mapped[float] = mapped_column(Float)

@@ -8,7 +8,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from bot.settings import get_settings
 from bot.store.db import session_factory
-from bot.web import chat, pages, requests_api
+from bot.web import chat, pages, requests_api, staff
 from bot.web.limits import BodyLimit
 from bot.web.rasa_client import RasaClient
 from bot.web.replies_cache import RepliesCache
@@ -26,7 +26,8 @@ def create_app() -> FastAPI:
             settings.rasa_url, settings.rasa_token, settings.rasa_timeout_seconds
         )
         app.state.replies = RepliesCache(session_factory())
-        yield
+        async with staff.background(app, settings):
+            yield
         await app.state.rasa.close()
 
     app = FastAPI(
@@ -52,4 +53,5 @@ def create_app() -> FastAPI:
     app.include_router(chat.router)
     app.include_router(requests_api.router)
     app.include_router(pages.router)
+    staff.install(app)
     return app

@@ -1,8 +1,8 @@
 """staff console: accounts, sessions, audit log, notes, request workflow, transcript index
 
-Revision ID: fee5c0890346
+Revision ID: 4e0362da75f8
 Revises: 276dd6b9a1c7
-Create Date: 2026-11-27 23:53:47.879713
+Create Date: 2026-11-28 00:05:29.496280
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = 'fee5c0890346'
+revision: str = '4e0362da75f8'
 down_revision: str | None = '276dd6b9a1c7'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -29,6 +29,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_conversation_labels_kind_name', ['kind', 'name', 'sender_id'], unique=False)
 
     op.create_table('conversation_summaries',
+    sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('sender_id', sa.String(length=255), nullable=False),
     sa.Column('first_at', sa.Float(), nullable=False),
     sa.Column('last_at', sa.Float(), nullable=False),
@@ -41,7 +42,8 @@ def upgrade() -> None:
     sa.Column('preview', sa.String(length=200), nullable=False),
     sa.Column('search_text', sa.Text(), nullable=False),
     sa.Column('last_event_id', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('sender_id', name=op.f('pk_conversation_summaries'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_conversation_summaries')),
+    sa.UniqueConstraint('sender_id', name=op.f('uq_conversation_summaries_sender_id'))
     )
     with op.batch_alter_table('conversation_summaries', schema=None) as batch_op:
         batch_op.create_index('ix_conversation_summaries_fell_back', ['fell_back', 'last_at'], unique=False)
@@ -170,12 +172,12 @@ def upgrade() -> None:
 
     # ### end Alembic commands ###
 
-    # Free-text search over what delegates wrote. FTS5 on SQLite; other databases search
-    # conversation_summaries.search_text with LIKE (bot/transcripts/search.py).
+    # Free-text search over what delegates wrote: FTS5 on SQLite, rowid = conversation_summaries.id.
+    # Other databases search conversation_summaries.search_text (bot/transcripts/search.py).
     if op.get_bind().dialect.name == "sqlite":
         op.execute(
             "CREATE VIRTUAL TABLE conversation_search USING fts5("
-            "sender_id UNINDEXED, body, tokenize='unicode61 remove_diacritics 2')"
+            "body, tokenize='unicode61 remove_diacritics 2')"
         )
 
 
