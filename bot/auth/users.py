@@ -7,7 +7,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.auth.passwords import (
-    DUMMY_HASH,
+    dummy_hash,
     check_strength,
     hash_password,
     needs_rehash,
@@ -100,7 +100,7 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active account these credentials open, or None; takes equal time either way."""
     user = get_by_username(session, username)
     if user is None or not user.active:
-        verify_password(DUMMY_HASH, password)
+        verify_password(dummy_hash(), password)
         return None
     if not verify_password(user.password_hash, password):
         return None

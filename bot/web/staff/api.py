@@ -133,7 +133,7 @@ def flag_turn(
             service.writing(session), engine, sender_id, body.event_id, body.note, actor_of(who)
         )
     except WorkflowError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from exc
+        raise HTTPException(422, str(exc)) from exc
     session.commit()
     return FlagPublic.model_validate(flag, from_attributes=True)
 
@@ -228,7 +228,7 @@ def note_request(reference: str, body: NoteIn, who: StaffClient, session: Sessio
         note = add_note(session, request, body.body, actor_of(who))
     except WorkflowError as exc:
         session.rollback()
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from exc
+        raise HTTPException(422, str(exc)) from exc
     session.commit()
     return NotePublic.model_validate(note)
 
