@@ -19,7 +19,10 @@ lint: env ## ruff and mypy
 	@.venv/bin/ruff format --check bot actions tests
 	@.venv/bin/mypy
 
+bench-staff: env ## Staff console lists at 100,000 conversations / 20,000 requests (SQLite)
+	@.venv/bin/python scripts/bench_staff.py
+
 validate: env ## rasa data validate on the assistant's YAML
 	@RASA_TELEMETRY_ENABLED=false .venv-rasa/bin/rasa data validate --domain bot/domain --config config.yml --data data/nlu data/rules --fail-on-warnings
 
-.PHONY: help env run test lint validate
+.PHONY: help env run test lint validate bench-staff

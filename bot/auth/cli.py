@@ -31,7 +31,9 @@ def _create(args: argparse.Namespace) -> int:
             display_name=args.name,
             organization=args.organization,
         )
-        summary = f"{user.username} ({user.role}{', ' + user.organization if user.organization else ''})"
+        summary = (
+            f"{user.username} ({user.role}{', ' + user.organization if user.organization else ''})"
+        )
     print(f"created {summary}")
     return 0
 
@@ -54,12 +56,17 @@ def _reset(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     with unit_of_work() as session:
         rows = [
-            (u.username, u.role, u.organization or "", "active" if u.active else "disabled",
-             u.display_name)
+            (
+                u.username,
+                u.role,
+                u.organization or "",
+                "active" if u.active else "disabled",
+                u.display_name,
+            )
             for u in users.list_users(session)
-        ]  # fmt: skip
+        ]
     if not rows:
-        print("no accounts; create one with `triage users create NAME --role staff --organization WHO`")
+        print("no accounts; create one with `triage users create NAME --organization WHO`")
         return 0
     for row in rows:
         print("{:<24} {:<8} {:<5} {:<9} {}".format(*row))
@@ -87,11 +94,15 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     create = group.add_parser("create", help="create an account")
     create.add_argument("username")
     create.add_argument("--role", choices=[r.value for r in Role], default=Role.STAFF.value)
-    create.add_argument("--organization", choices=["WHO", "WIPO", "WTO"],
-                        help="required for staff accounts")  # fmt: skip
+    create.add_argument(
+        "--organization", choices=["WHO", "WIPO", "WTO"], help="required for staff accounts"
+    )
     create.add_argument("--name", help="display name (default: the username)")
-    create.add_argument("--password-stdin", action="store_true",
-                        help="read the password from standard input instead of prompting")  # fmt: skip
+    create.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input instead of prompting",
+    )
     create.set_defaults(func=guarded(_create))
     disable = group.add_parser("disable", help="disable an account and end its sessions")
     disable.add_argument("username")

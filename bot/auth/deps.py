@@ -85,7 +85,9 @@ def _api_role(wanted: Role):  # type: ignore[no-untyped-def]
     def dependency(
         current: CurrentDep,
         settings: SettingsDep,
-        bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(HTTPBearer(auto_error=False))],
+        bearer: Annotated[
+            HTTPAuthorizationCredentials | None, Depends(HTTPBearer(auto_error=False))
+        ],
     ) -> Principal:
         if bearer is not None:
             if hmac.compare_digest(bearer.credentials.encode(), settings.api_token.encode()):

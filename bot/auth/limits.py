@@ -63,7 +63,9 @@ def check(session: Session, settings: Settings, keys: Keys) -> Verdict:
     client = _failures(session, LoginAttempt.client_key == keys.client, since)
     if client.count >= settings.login_failures_per_address:
         return Verdict(
-            False, "Too many failed sign-ins from this address.", _retry_after(client.oldest, window)
+            False,
+            "Too many failed sign-ins from this address.",
+            _retry_after(client.oldest, window),
         )
     return Verdict(True)
 

@@ -11,7 +11,6 @@ MIN_LENGTH = 12
 MAX_LENGTH = 256
 
 
-
 @cache
 def _hasher_for(environment: str) -> PasswordHasher:
     # The test suite hashes hundreds of passwords on a shared 2-core machine; it uses Argon2id

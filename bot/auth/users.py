@@ -7,8 +7,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.auth.passwords import (
-    dummy_hash,
     check_strength,
+    dummy_hash,
     hash_password,
     needs_rehash,
     verify_password,

@@ -128,10 +128,26 @@ def assignee_names(session: Session, ids: Iterable[int | None]) -> dict[int, str
 
 
 CSV_COLUMNS = (
-    "reference", "created_at", "status", "member", "member_status", "need_area", "topics",
-    "organizations", "routing", "assigned_organization", "assignee", "outcome", "closed_at",
-    "language", "requester_name", "institution", "email", "description", "conversation_id",
-)  # fmt: skip
+    "reference",
+    "created_at",
+    "status",
+    "member",
+    "member_status",
+    "need_area",
+    "topics",
+    "organizations",
+    "routing",
+    "assigned_organization",
+    "assignee",
+    "outcome",
+    "closed_at",
+    "language",
+    "requester_name",
+    "institution",
+    "email",
+    "description",
+    "conversation_id",
+)
 
 
 def csv_rows(session: Session, f: RequestFilter, batch: int = 1000) -> Iterator[str]:
@@ -146,14 +162,27 @@ def csv_rows(session: Session, f: RequestFilter, batch: int = 1000) -> Iterator[
         for r in rows:
             writer.writerow(
                 [
-                    r.reference, r.created_at.isoformat(), r.status, r.member, r.member_status,
-                    r.need_area, ";".join(r.topics), ";".join(r.organizations), r.routing or "",
-                    r.assigned_organization or "", names.get(r.assignee_id or 0, ""),
-                    r.outcome or "", r.closed_at.isoformat() if r.closed_at else "", r.language,
-                    _safe(r.requester_name), _safe(r.institution), _safe(r.email),
-                    _safe(r.description), r.conversation_id,
+                    r.reference,
+                    r.created_at.isoformat(),
+                    r.status,
+                    r.member,
+                    r.member_status,
+                    r.need_area,
+                    ";".join(r.topics),
+                    ";".join(r.organizations),
+                    r.routing or "",
+                    r.assigned_organization or "",
+                    names.get(r.assignee_id or 0, ""),
+                    r.outcome or "",
+                    r.closed_at.isoformat() if r.closed_at else "",
+                    r.language,
+                    _safe(r.requester_name),
+                    _safe(r.institution),
+                    _safe(r.email),
+                    _safe(r.description),
+                    r.conversation_id,
                 ]
-            )  # fmt: skip
+            )
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

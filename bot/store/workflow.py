@@ -106,12 +106,13 @@ def transition(
     details: dict[str, object] = {"from": before, "to": to}
     if to == RequestStatus.ASSIGNED:
         _assign(request, organization, assignee)
-        details |= {"organization": request.assigned_organization, "assignee": assignee and assignee.username}
+        details |= {
+            "organization": request.assigned_organization,
+            "assignee": assignee and assignee.username,
+        }
     if to == RequestStatus.CLOSED:
         if outcome not in {o.value for o in Outcome}:
-            raise WorkflowError(
-                "closing needs an outcome: " + ", ".join(o.value for o in Outcome)
-            )
+            raise WorkflowError("closing needs an outcome: " + ", ".join(o.value for o in Outcome))
         if outcome == Outcome.ASSISTANCE_PROVIDED and before != RequestStatus.IN_PROGRESS:
             raise WorkflowError("only a request in progress can close as assistance provided")
         request.outcome = outcome
@@ -121,8 +122,13 @@ def transition(
     request.status = to
     request.updated_at = utcnow()
     record(
-        session, actor.label, "request", request.reference or str(request.id), "status",
-        details, actor_id=actor.user_id,
+        session,
+        actor.label,
+        "request",
+        request.reference or str(request.id),
+        "status",
+        details,
+        actor_id=actor.user_id,
     )
     return request
 
@@ -153,9 +159,17 @@ def set_routing(session: Session, request: Request, routing: str, actor: Actor) 
     request.routing = routing
     request.updated_at = utcnow()
     record(
-        session, actor.label, "request", request.reference or str(request.id), "routing",
-        {"from": before, "to": routing, "suggested": suggested,
-         "accepted_suggestion": routing == suggested},
+        session,
+        actor.label,
+        "request",
+        request.reference or str(request.id),
+        "routing",
+        {
+            "from": before,
+            "to": routing,
+            "suggested": suggested,
+            "accepted_suggestion": routing == suggested,
+        },
         actor_id=actor.user_id,
     )
     return request
@@ -175,7 +189,12 @@ def add_note(session: Session, request: Request, body: str, actor: Actor) -> Req
     session.flush()
     # The note's words stay in the note; the log only says one was added.
     record(
-        session, actor.label, "request", request.reference or str(request.id), "note",
-        {"note_id": note.id}, actor_id=actor.user_id,
+        session,
+        actor.label,
+        "request",
+        request.reference or str(request.id),
+        "note",
+        {"note_id": note.id},
+        actor_id=actor.user_id,
     )
     return note

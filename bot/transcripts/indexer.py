@@ -51,12 +51,12 @@ def store_summaries(session: Session, summaries: Sequence[Summary], senders: Seq
     known: dict[str, int] = {}
     for start in range(0, len(senders), 500):
         chunk = list(senders[start : start + 500])
-        rows = session.execute(
+        found = session.execute(
             select(ConversationSummary.sender_id, ConversationSummary.id).where(
                 ConversationSummary.sender_id.in_(chunk)
             )
         )
-        known.update({sid: rid for sid, rid in rows})
+        known.update({sid: rid for sid, rid in found})
         session.execute(delete(ConversationLabel).where(ConversationLabel.sender_id.in_(chunk)))
     if fts and known:
         conn.execute(
@@ -66,7 +66,7 @@ def store_summaries(session: Session, summaries: Sequence[Summary], senders: Seq
             {"ids": list(known.values())},
         )
     rows = [_row(s) for s in summaries]
-    updates = [r | {"id": known[r["sender_id"]]} for r in rows if r["sender_id"] in known]
+    updates = [r | {"id": known[str(r["sender_id"])]} for r in rows if r["sender_id"] in known]
     inserts = [r for r in rows if r["sender_id"] not in known]
     if updates:
         session.execute(update(ConversationSummary), updates)
@@ -179,4 +179,3 @@ class Indexer:
             except Exception:  # the web service must keep serving if the tracker is away
                 log.exception("transcript indexing failed; retrying")
             await asyncio.sleep(every)
-

@@ -18,7 +18,12 @@ from bot.transcripts.tracker import Event
 FALLBACK_INTENT = "nlu_fallback"
 # Actions that mean the assistant did not understand the delegate.
 FALLBACK_ACTIONS = frozenset(
-    {"action_default_fallback", "action_handle_unclear", "utter_default", "action_two_stage_fallback"}
+    {
+        "action_default_fallback",
+        "action_handle_unclear",
+        "utter_default",
+        "action_two_stage_fallback",
+    }
 )
 # Bookkeeping that tells a reader nothing.
 QUIET_ACTIONS = frozenset({"action_listen", "action_session_start"})
@@ -99,9 +104,7 @@ def transcript(events: list[Event]) -> list[TurnPublic]:
         if kind in QUIET_EVENTS:
             continue
         if kind == "user":
-            current = TurnPublic(
-                event_id=event.id, at=at(event.timestamp), user=user_message(data)
-            )
+            current = TurnPublic(event_id=event.id, at=at(event.timestamp), user=user_message(data))
             current.fell_back = current.user is not None and current.user.intent == FALLBACK_INTENT
             turns.append(current)
             continue
@@ -177,12 +180,12 @@ def summarise(sender_id: str, events: list[Event]) -> Summary | None:
             if response:
                 summary.actions.add(str(response))
         elif kind == "slot":
-            name, value = data.get("name"), data.get("value")
-            if name == "language" and isinstance(value, str):
+            slot, value = data.get("name"), data.get("value")
+            if slot == "language" and isinstance(value, str):
                 slot_language = value
-            elif name == "handoff_requested" and value is True:
+            elif slot == "handoff_requested" and value is True:
                 summary.handoff = True
-            elif name == "request_reference" and isinstance(value, str):
+            elif slot == "request_reference" and isinstance(value, str):
                 summary.request_reference = value
     # The domain's `language` slot starts as "en": a conversation that never set it is English.
     language = slot_language or message_language or ("en" if summary.user_messages else None)
@@ -202,7 +205,9 @@ def _add_user(summary: Summary, data: dict[str, Any]) -> None:
         return  # a button payload: Rasa's confidence is 1.0 and the words are ours
     if confidence is not None:
         summary.min_confidence = (
-            confidence if summary.min_confidence is None else min(summary.min_confidence, confidence)
+            confidence
+            if summary.min_confidence is None
+            else min(summary.min_confidence, confidence)
         )
     if text:
         summary.texts.append(text)

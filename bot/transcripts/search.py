@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, column, exists, func, select, text
+from sqlalchemy import ColumnElement, Integer, and_, column, exists, func, select, text
 from sqlalchemy.orm import Session
 
 from bot.store.models import Request
@@ -103,9 +103,11 @@ def search(
 ) -> tuple[list[ConversationListItem], int]:
     """One page of conversations and the total that match."""
     where = conditions(session, f)
-    query: Select[tuple[ConversationSummary]] = select(S).where(*where)
+    query = select(S).where(*where)
     total = session.scalar(select(func.count()).select_from(S).where(*where)) or 0
-    rows = session.scalars(query.order_by(S.last_at.desc(), S.id.desc()).limit(limit).offset(offset))
+    rows = session.scalars(
+        query.order_by(S.last_at.desc(), S.id.desc()).limit(limit).offset(offset)
+    )
     summaries = list(rows)
     return decorate(session, summaries), total
 
@@ -175,4 +177,6 @@ def known_labels(session: Session, kind: str) -> list[str]:
 
 def known_tags(session: Session) -> list[str]:
     """Tags in use, for the filter's choices."""
-    return list(session.scalars(select(ConversationTag.tag).distinct().order_by(ConversationTag.tag)))
+    return list(
+        session.scalars(select(ConversationTag.tag).distinct().order_by(ConversationTag.tag))
+    )

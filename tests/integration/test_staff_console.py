@@ -64,7 +64,7 @@ def signed_in(stack: Stack, username: str) -> tuple[httpx.Client, str]:
 def test_transcripts_are_read_from_what_rasa_wrote(stack: Stack, delegate: Delegate) -> None:
     reference = have_a_conversation(delegate)
     staff_account(stack, "irene")
-    client, csrf = signed_in(stack, "irene")
+    client, _ = signed_in(stack, "irene")
 
     # What Rasa itself recorded, straight from its table.
     with tracker_engine(stack.settings.tracker_database_url).connect() as conn:

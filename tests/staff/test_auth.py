@@ -40,7 +40,8 @@ def test_a_staff_account_needs_an_organization_and_a_unique_name(store: str) -> 
 
 
 @pytest.mark.parametrize(
-    "path", ["/staff/requests", "/staff/conversations", "/staff/requests/TA-2026-000001", "/analyst"]
+    "path",
+    ["/staff/requests", "/staff/conversations", "/staff/requests/TA-2026-000001", "/analyst"],
 )
 def test_anonymous_visitors_of_pages_are_sent_to_the_login_page(
     app_client: TestClient, path: str
@@ -83,8 +84,13 @@ def test_the_bearer_token_opens_the_json_api_but_not_the_pages(
 ) -> None:
     auth = {"Authorization": f"Bearer {API_TOKEN}"}
     assert app_client.get("/api/staff/requests", headers=auth).status_code == 200
-    assert app_client.get("/api/staff/requests", headers={"Authorization": "Bearer nope"}).status_code == 401
-    assert app_client.get("/staff/requests", headers=auth, follow_redirects=False).status_code == 303
+    assert (
+        app_client.get("/api/staff/requests", headers={"Authorization": "Bearer nope"}).status_code
+        == 401
+    )
+    assert (
+        app_client.get("/staff/requests", headers=auth, follow_redirects=False).status_code == 303
+    )
 
 
 def test_the_session_cookie_is_httponly_samesite_lax_and_secure(
@@ -95,25 +101,43 @@ def test_the_session_cookie_is_httponly_samesite_lax_and_secure(
         data={"username": "sam", "password": PASSWORD, "csrf_token": login_csrf(app_client)},
         follow_redirects=False,
     )
-    cookie = next(v for k, v in r.headers.multi_items() if k == "set-cookie" and v.startswith("triage_session="))
+    cookie = next(
+        v
+        for k, v in r.headers.multi_items()
+        if k == "set-cookie" and v.startswith("triage_session=")
+    )
     attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")}
     assert {"httponly", "secure", "samesite"} <= attributes
     assert "samesite=lax" in cookie.lower()
     assert r.headers["location"] == "/staff/requests"
 
 
-def test_a_login_form_without_its_token_is_refused(app_client: TestClient, accounts: dict[str, str]) -> None:
-    r = app_client.post("/login", data={"username": "sam", "password": PASSWORD}, follow_redirects=False)
+def test_a_login_form_without_its_token_is_refused(
+    app_client: TestClient, accounts: dict[str, str]
+) -> None:
+    r = app_client.post(
+        "/login", data={"username": "sam", "password": PASSWORD}, follow_redirects=False
+    )
     assert r.status_code == 403
     assert "triage_session" not in r.headers.get("set-cookie", "")
 
 
-def test_next_only_leads_to_pages_of_this_site(app_client: TestClient, accounts: dict[str, str]) -> None:
-    for target, expected in (("//evil.example/x", "/staff/requests"), ("/staff/conversations", "/staff/conversations")):
+def test_next_only_leads_to_pages_of_this_site(
+    app_client: TestClient, accounts: dict[str, str]
+) -> None:
+    for target, expected in (
+        ("//evil.example/x", "/staff/requests"),
+        ("/staff/conversations", "/staff/conversations"),
+    ):
         client = new_client(app_client)
         r = client.post(
             "/login",
-            data={"username": "sam", "password": PASSWORD, "csrf_token": login_csrf(client), "next": target},
+            data={
+                "username": "sam",
+                "password": PASSWORD,
+                "csrf_token": login_csrf(client),
+                "next": target,
+            },
             follow_redirects=False,
         )
         assert r.headers["location"] == expected
@@ -124,13 +148,19 @@ def test_wrong_passwords_are_limited_per_account_with_a_clear_429(
 ) -> None:
     for _ in range(5):
         r = app_client.post(
-            "/login", data={"username": "sam", "password": "wrong password!!", "csrf_token": login_csrf(app_client)}
+            "/login",
+            data={
+                "username": "sam",
+                "password": "wrong password!!",
+                "csrf_token": login_csrf(app_client),
+            },
         )
         assert r.status_code == 401
         assert "do not match an active account" in r.text
     # Even the right password is refused now: the limit is checked before the password.
     r = app_client.post(
-        "/login", data={"username": "sam", "password": PASSWORD, "csrf_token": login_csrf(app_client)}
+        "/login",
+        data={"username": "sam", "password": PASSWORD, "csrf_token": login_csrf(app_client)},
     )
     assert r.status_code == 429
     assert "Too many failed sign-ins for this account." in r.text
@@ -144,11 +174,17 @@ def test_wrong_passwords_are_limited_per_client_address(
 ) -> None:
     for n in range(20):
         r = app_client.post(
-            "/login", data={"username": f"nobody{n}", "password": "wrong password!!", "csrf_token": login_csrf(app_client)}
+            "/login",
+            data={
+                "username": f"nobody{n}",
+                "password": "wrong password!!",
+                "csrf_token": login_csrf(app_client),
+            },
         )
         assert r.status_code == 401
     r = app_client.post(
-        "/login", data={"username": "ada", "password": PASSWORD, "csrf_token": login_csrf(app_client)}
+        "/login",
+        data={"username": "ada", "password": PASSWORD, "csrf_token": login_csrf(app_client)},
     )
     assert r.status_code == 429
     assert "from this address" in r.text
@@ -157,7 +193,14 @@ def test_wrong_passwords_are_limited_per_client_address(
 def test_login_attempts_store_neither_username_nor_address(
     app_client: TestClient, accounts: dict[str, str], store: str
 ) -> None:
-    app_client.post("/login", data={"username": "sam", "password": "wrong password!!", "csrf_token": login_csrf(app_client)})
+    app_client.post(
+        "/login",
+        data={
+            "username": "sam",
+            "password": "wrong password!!",
+            "csrf_token": login_csrf(app_client),
+        },
+    )
     with Session(engine_for(store)) as s:
         attempt = s.scalars(select(LoginAttempt)).one()
     assert "sam" not in attempt.account_key and "testclient" not in attempt.client_key
@@ -185,17 +228,38 @@ def test_disabling_an_account_ends_its_sessions(
         users.disable_user(s, "sam")
         s.commit()
     assert app_client.get("/api/staff/requests").status_code == 401
-    r = app_client.post("/login", data={"username": "sam", "password": PASSWORD, "csrf_token": login_csrf(app_client)})
+    r = app_client.post(
+        "/login",
+        data={"username": "sam", "password": PASSWORD, "csrf_token": login_csrf(app_client)},
+    )
     assert r.status_code == 401
 
 
-def test_the_users_command_creates_resets_and_disables(store: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_users_command_creates_resets_and_disables(
+    store: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import io
 
     from bot.cli import main
 
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
-    assert main(["users", "create", "Lea", "--role", "staff", "--organization", "WTO", "--name", "Léa", "--password-stdin"]) == 0
+    assert (
+        main(
+            [
+                "users",
+                "create",
+                "Lea",
+                "--role",
+                "staff",
+                "--organization",
+                "WTO",
+                "--name",
+                "Léa",
+                "--password-stdin",
+            ]
+        )
+        == 0
+    )
     monkeypatch.setattr("sys.stdin", io.StringIO("too short\n"))
     assert main(["users", "reset-password", "lea", "--password-stdin"]) == 2
     assert "at least 12 characters" in capsys.readouterr().err

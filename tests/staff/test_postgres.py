@@ -50,7 +50,9 @@ def test_the_staff_store_works_on_postgresql(pg_url: str, tmp_path: Path) -> Non
     conversation = fallback_conversation()
     write_tracker(tracker_url, conversation, filed_conversation())
     with Session(engine_for(pg_url)) as s:
-        reference = create_request(s, conversation_id="conv-filed", submission_key="k1").request.reference
+        reference = create_request(
+            s, conversation_id="conv-filed", submission_key="k1"
+        ).request.reference
         s.commit()
     indexer = Indexer(pg_url, tracker_url)
     assert indexer.run() > 0

@@ -21,7 +21,9 @@ YESTERDAY = (datetime.now(UTC) - timedelta(days=1)).replace(hour=10, minute=0, s
 LAST_WEEK = YESTERDAY - timedelta(days=6)
 
 
-def fallback_conversation(sender: str = "conv-fallback", start: datetime = YESTERDAY) -> Conversation:
+def fallback_conversation(
+    sender: str = "conv-fallback", start: datetime = YESTERDAY
+) -> Conversation:
     return (
         Conversation(sender, start.timestamp())
         .user("bonjour", "greet", 0.97, language="fr")
@@ -45,15 +47,20 @@ def filed_conversation(sender: str = "conv-filed", start: datetime = LAST_WEEK) 
             "We want a compulsory licence for an antiviral",
             "describe_need",
             0.93,
-            entities=[{"entity": "topic", "value": "intellectual_property", "extractor": "DIETClassifier"}],
+            entities=[
+                {"entity": "topic", "value": "intellectual_property", "extractor": "DIETClassifier"}
+            ],
         )
         .action("request_form")
         .slot("description", "We want a compulsory licence for an antiviral")
         .action("action_submit_request")
         .slot("request_reference", "TA-2026-000001")
-        .bot("Your reference is TA-2026-000001.", "utter_request_filed",
-             buttons=[{"title": "Check status", "payload": "/check_status"}])
-    )  # fmt: skip
+        .bot(
+            "Your reference is TA-2026-000001.",
+            "utter_request_filed",
+            buttons=[{"title": "Check status", "payload": "/check_status"}],
+        )
+    )
 
 
 def test_a_summary_says_what_the_list_filters_on() -> None:
@@ -65,7 +72,12 @@ def test_a_summary_says_what_the_list_filters_on() -> None:
     assert summary.min_confidence == pytest.approx(0.21)
     assert summary.fell_back and summary.handoff
     assert {"greet", "nlu_fallback", "request_human"} == summary.intents
-    assert {"action_handle_unclear", "utter_default", "action_handoff", "utter_human"} <= summary.actions
+    assert {
+        "action_handle_unclear",
+        "utter_default",
+        "action_handoff",
+        "utter_human",
+    } <= summary.actions
     assert "action_listen" not in summary.actions
     assert summary.preview == "bonjour"
 
@@ -83,7 +95,11 @@ def test_the_transcript_groups_events_into_turns_in_time_order() -> None:
     turns = transcript(_events(fallback_conversation()))
     assert turns[0].user is None and turns[0].session_started
     said = [(t.user.text, t.user.intent) for t in turns if t.user]
-    assert said == [("bonjour", "greet"), ("Ama Owusu", "nlu_fallback"), ("je veux parler à quelqu'un", "request_human")]
+    assert said == [
+        ("bonjour", "greet"),
+        ("Ama Owusu", "nlu_fallback"),
+        ("je veux parler à quelqu'un", "request_human"),
+    ]
     unclear = turns[2]
     assert unclear.fell_back and unclear.user is not None and unclear.user.fallback_from == "inform"
     assert [a.name for a in unclear.actions] == ["action_handle_unclear", "utter_default"]
@@ -124,7 +140,9 @@ def test_the_indexer_is_incremental_and_idempotent(store: str, tracker_url: str)
         assert search(s, ConversationFilter())[1] == 2
 
 
-def test_a_missing_tracker_store_is_an_empty_list_not_an_error(store: str, tracker_url: str) -> None:
+def test_a_missing_tracker_store_is_an_empty_list_not_an_error(
+    store: str, tracker_url: str
+) -> None:
     indexer = Indexer(store, tracker_url)
     assert indexer.pending() == 0 and indexer.run() == 0
     assert conversation_events(tracker_engine(tracker_url), "nobody") == []
@@ -151,7 +169,10 @@ def indexed(store: str, tracker_url: str) -> str:
     ("f", "expected"),
     [
         (ConversationFilter(), ["conv-fallback", "conv-filed", "conv-old"]),
-        (ConversationFilter(date_from=YESTERDAY.date(), date_to=YESTERDAY.date()), ["conv-fallback"]),
+        (
+            ConversationFilter(date_from=YESTERDAY.date(), date_to=YESTERDAY.date()),
+            ["conv-fallback"],
+        ),
         (ConversationFilter(date_to=LAST_WEEK.date()), ["conv-filed", "conv-old"]),
         (ConversationFilter(language="es"), ["conv-old"]),
         (ConversationFilter(intent="describe_need"), ["conv-filed"]),
@@ -186,7 +207,9 @@ def test_reviewed_and_tag_filters_follow_the_marks_staff_make(indexed: str) -> N
         service.add_tag(s, "conv-fallback", "Wrong-Intent", actor)
         service.add_tag(s, "conv-fallback", "wrong-intent", actor)
         s.commit()
-        assert [r.sender_id for r in search(s, ConversationFilter(reviewed=True))[0]] == ["conv-old"]
+        assert [r.sender_id for r in search(s, ConversationFilter(reviewed=True))[0]] == [
+            "conv-old"
+        ]
         assert search(s, ConversationFilter(reviewed=False))[1] == 2
         rows, _ = search(s, ConversationFilter(tag="wrong-intent"))
         assert [(r.sender_id, r.tags) for r in rows] == [("conv-fallback", ["wrong-intent"])]
@@ -196,7 +219,10 @@ def test_the_list_paginates(store: str, tracker_url: str) -> None:
     start = time.time() - 3600
     write_tracker(
         tracker_url,
-        *(Conversation(f"conv-{n:02d}", start + n * 60).user(f"message {n}", "greet") for n in range(23)),
+        *(
+            Conversation(f"conv-{n:02d}", start + n * 60).user(f"message {n}", "greet")
+            for n in range(23)
+        ),
     )
     Indexer(store, tracker_url).run()
     with Session(engine_for(store)) as s:
@@ -211,34 +237,61 @@ def test_the_transcript_page_shows_turns_understanding_and_the_request_link(
     app_client: TestClient, accounts: dict[str, str], indexed: str
 ) -> None:
     csrf = sign_in(app_client, "sam")
-    listing = app_client.get("/staff/conversations", params={"fell_back": "yes", "date_from": YESTERDAY.date().isoformat()})
+    listing = app_client.get(
+        "/staff/conversations",
+        params={"fell_back": "yes", "date_from": YESTERDAY.date().isoformat()},
+    )
     assert listing.status_code == 200
     assert 'href="/staff/conversations/conv-fallback"' in listing.text
     assert "conv-filed" not in listing.text
     page = app_client.get("/staff/conversations/conv-filed")
     assert page.status_code == 200
-    for shown in ("We want a compulsory licence for an antiviral", "describe_need", "93%",
-                  "topic = intellectual_property", "request_reference = TA-2026-000001",
-                  "action_submit_request", "Your reference is TA-2026-000001.", "Check status"):
-        assert shown in page.text, shown  # fmt: skip
-    reference = app_client.get("/api/staff/conversations/conv-filed").json()["requests"][0]["reference"]
+    for shown in (
+        "We want a compulsory licence for an antiviral",
+        "describe_need",
+        "93%",
+        "topic = intellectual_property",
+        "request_reference = TA-2026-000001",
+        "action_submit_request",
+        "Your reference is TA-2026-000001.",
+        "Check status",
+    ):
+        assert shown in page.text, shown
+    reference = app_client.get("/api/staff/conversations/conv-filed").json()["requests"][0][
+        "reference"
+    ]
     assert f'href="/staff/requests/{reference}"' in page.text
     # Mark reviewed, tag and flag through the page forms.
-    r = app_client.post("/staff/conversations/conv-filed/review", data={"csrf_token": csrf, "reviewed": "1"}, follow_redirects=False)
+    r = app_client.post(
+        "/staff/conversations/conv-filed/review",
+        data={"csrf_token": csrf, "reviewed": "1"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
-    app_client.post("/staff/conversations/conv-filed/tags", data={"csrf_token": csrf, "tag": "good-example"})
+    app_client.post(
+        "/staff/conversations/conv-filed/tags", data={"csrf_token": csrf, "tag": "good-example"}
+    )
     event_id = app_client.get("/api/staff/conversations/conv-filed").json()["turns"][2]["event_id"]
-    app_client.post("/staff/conversations/conv-filed/flags", data={"csrf_token": csrf, "event_id": event_id, "note": "Entity missed the member"})
+    app_client.post(
+        "/staff/conversations/conv-filed/flags",
+        data={"csrf_token": csrf, "event_id": event_id, "note": "Entity missed the member"},
+    )
     data = app_client.get("/api/staff/conversations/conv-filed").json()
     assert data["review"]["reviewer"] == "sam" and data["tags"] == ["good-example"]
     flagged = next(t for t in data["turns"] if t["event_id"] == event_id)
     assert flagged["flags"][0]["note"] == "Entity missed the member"
-    bad = app_client.post("/api/staff/conversations/conv-filed/flags", json={"event_id": 10**6, "note": "x"}, headers={"X-CSRF-Token": csrf})
+    bad = app_client.post(
+        "/api/staff/conversations/conv-filed/flags",
+        json={"event_id": 10**6, "note": "x"},
+        headers={"X-CSRF-Token": csrf},
+    )
     assert bad.status_code == 422 and "not part of this conversation" in bad.json()["detail"]
     assert app_client.get("/staff/conversations/nobody-here").status_code == 404
 
 
-def test_list_filters_from_a_form_with_bad_values_get_a_reason(app_client: TestClient, accounts: dict[str, str], indexed: str) -> None:
+def test_list_filters_from_a_form_with_bad_values_get_a_reason(
+    app_client: TestClient, accounts: dict[str, str], indexed: str
+) -> None:
     sign_in(app_client, "sam")
     page = app_client.get("/staff/conversations", params={"max_confidence": "lots", "language": ""})
     assert page.status_code == 422 and "max_confidence" in page.text

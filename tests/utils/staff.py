@@ -73,8 +73,14 @@ class Conversation:
         self._add("session_started", {})
         self._add("action", {"name": "action_listen"}, action="action_listen")
 
-    def _add(self, kind: str, data: dict[str, Any], *, intent: str | None = None,
-             action: str | None = None) -> None:  # fmt: skip
+    def _add(
+        self,
+        kind: str,
+        data: dict[str, Any],
+        *,
+        intent: str | None = None,
+        action: str | None = None,
+    ) -> None:
         self.t += 1.0
         body = {"event": kind, "timestamp": self.t, "metadata": {"model_id": "m"}} | data
         self.rows.append(
@@ -113,12 +119,13 @@ class Conversation:
         self._add("action", {"name": name, "policy": "RulePolicy", "confidence": 1.0}, action=name)
         return self
 
-    def bot(self, text: str, response: str, buttons: list[dict[str, str]] | None = None) -> "Conversation":
+    def bot(
+        self, text: str, response: str, buttons: list[dict[str, str]] | None = None
+    ) -> "Conversation":
         self._add(
             "bot",
-            {"text": text, "metadata": {"utter_action": response},
-             "data": {"buttons": buttons}},
-        )  # fmt: skip
+            {"text": text, "metadata": {"utter_action": response}, "data": {"buttons": buttons}},
+        )
         return self
 
     def utter(self, response: str, text: str) -> "Conversation":

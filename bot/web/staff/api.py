@@ -3,7 +3,7 @@
 Changes made with a session cookie need the session's CSRF token in X-CSRF-Token.
 """
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Response, status
 from fastapi.responses import StreamingResponse
@@ -16,8 +16,8 @@ from bot.store import crud, queue
 from bot.store.models import Request
 from bot.store.staff_models import ConversationTag, Role
 from bot.store.workflow import WorkflowError, add_note, set_routing
-from bot.transcripts.search import search
 from bot.transcripts.schemas import ConversationsPublic, FlagPublic, TranscriptPublic
+from bot.transcripts.search import search
 from bot.web.deps import SessionDep
 from bot.web.staff import service
 from bot.web.staff.deps import IndexerDep, TrackerDep, actor_of, catch_up
@@ -36,7 +36,9 @@ from bot.web.staff.schemas import (
 )
 
 router = APIRouter(prefix="/api/staff", tags=["staff"])
-REFUSED = {409: {"description": "The change is not allowed now; the detail says why."}}
+REFUSED: dict[int | str, dict[str, Any]] = {
+    409: {"description": "The change is not allowed now; the detail says why."}
+}
 
 
 def _request(session: Session, reference: str, *, lock: bool = False) -> Request:
@@ -89,8 +91,12 @@ def unmark_reviewed(sender_id: str, who: StaffClient, session: SessionDep) -> Re
     return Response(status_code=204)
 
 
-@router.post("/conversations/{sender_id}/tags", response_model=list[str], dependencies=[CsrfChecked])
-def tag_conversation(sender_id: str, body: TagIn, who: StaffClient, session: SessionDep) -> list[str]:
+@router.post(
+    "/conversations/{sender_id}/tags", response_model=list[str], dependencies=[CsrfChecked]
+)
+def tag_conversation(
+    sender_id: str, body: TagIn, who: StaffClient, session: SessionDep
+) -> list[str]:
     """Add a tag; returns the conversation's tags."""
     service.add_tag(service.writing(session), sender_id, body.tag, actor_of(who))
     session.commit()
@@ -100,7 +106,9 @@ def tag_conversation(sender_id: str, body: TagIn, who: StaffClient, session: Ses
 @router.delete(
     "/conversations/{sender_id}/tags/{tag}", response_model=list[str], dependencies=[CsrfChecked]
 )
-def untag_conversation(sender_id: str, tag: str, who: StaffClient, session: SessionDep) -> list[str]:
+def untag_conversation(
+    sender_id: str, tag: str, who: StaffClient, session: SessionDep
+) -> list[str]:
     """Remove a tag; returns the conversation's tags."""
     service.remove_tag(service.writing(session), sender_id, tag, actor_of(who))
     session.commit()

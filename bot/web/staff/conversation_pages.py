@@ -18,12 +18,20 @@ from bot.web.staff.templating import templates
 
 router = APIRouter(prefix="/staff/conversations", include_in_schema=False)
 
-ACTIONS_OF_INTEREST = ("action_default_fallback", "action_handle_unclear", "utter_default",
-                       "action_handoff", "action_submit_request", "action_check_status")  # fmt: skip
+ACTIONS_OF_INTEREST = (
+    "action_default_fallback",
+    "action_handle_unclear",
+    "utter_default",
+    "action_handoff",
+    "action_submit_request",
+    "action_check_status",
+)
 
 
 def _errors(exc: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'filter'}: {e['msg']}" for e in exc.errors())
+    return "; ".join(
+        f"{'.'.join(map(str, e['loc'])) or 'filter'}: {e['msg']}" for e in exc.errors()
+    )
 
 
 @router.get("", response_class=HTMLResponse)
@@ -41,9 +49,7 @@ def conversation_list(
     rows, total = conversations.search(
         session, query.to_filter(), limit=query.per_page, offset=query.offset
     )
-    partial = request.headers.get("HX-Request") == "true" and not request.headers.get(
-        "HX-Boosted"
-    )
+    partial = request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
     context = {
         "current": current,
         "section": "conversations",
@@ -54,7 +60,9 @@ def conversation_list(
         "pending": pending,
         "error": error,
         "intents": conversations.known_labels(session, "intent"),
-        "actions": sorted(set(conversations.known_labels(session, "action")) | set(ACTIONS_OF_INTEREST)),
+        "actions": sorted(
+            set(conversations.known_labels(session, "action")) | set(ACTIONS_OF_INTEREST)
+        ),
         "tags": conversations.known_tags(session),
     }
     name = "_conversation_results.html" if partial else "conversations.html"
@@ -83,9 +91,13 @@ def conversation_page(
     return templates.TemplateResponse(
         request,
         "conversation.html",
-        {"current": current, "section": "conversations", "t": found,
-         "back": request.headers.get("referer", "")},
-    )  # fmt: skip
+        {
+            "current": current,
+            "section": "conversations",
+            "t": found,
+            "back": request.headers.get("referer", ""),
+        },
+    )
 
 
 @router.post("/{sender_id}/review")
@@ -115,9 +127,13 @@ def tag(
         valid = TagIn(tag=tag)
     except ValidationError:
         return _transcript_error(
-            request, session, engine, current, sender_id,
+            request,
+            session,
+            engine,
+            current,
+            sender_id,
             "A tag has 1–40 letters, digits, spaces, dots, colons or dashes.",
-        )  # fmt: skip
+        )
     service.add_tag(service.writing(session), sender_id, valid.tag, actor_of(current))
     session.commit()
     return _back(sender_id)
@@ -162,8 +178,14 @@ def flag(
     return _back(sender_id, f"#turn-{event_id}")
 
 
-def _transcript_error(request: Request, session: SessionDep, engine: TrackerDep,
-                      current: StaffUser, sender_id: str, message: str) -> Response:  # fmt: skip
+def _transcript_error(
+    request: Request,
+    session: SessionDep,
+    engine: TrackerDep,
+    current: StaffUser,
+    sender_id: str,
+    message: str,
+) -> Response:
     found = service.read_transcript(session, engine, sender_id)
     if found is None:
         return templates.TemplateResponse(

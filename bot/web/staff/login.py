@@ -64,7 +64,9 @@ def login_form(
 ) -> Response:
     """The sign-in form (or the role's home page when already signed in)."""
     if current is not None:
-        return RedirectResponse(safe_next(next) or home_for(current.user.role), status.HTTP_303_SEE_OTHER)
+        return RedirectResponse(
+            safe_next(next) or home_for(current.user.role), status.HTTP_303_SEE_OTHER
+        )
     return _login_page(request, settings, next_url=safe_next(next))
 
 
@@ -82,27 +84,38 @@ def login(
     next_url = safe_next(next)
     if not tokens_match(request.cookies.get(LOGIN_CSRF_COOKIE, ""), csrf_token):
         return _login_page(
-            request, settings, next_url=next_url, code=403,
+            request,
+            settings,
+            next_url=next_url,
+            code=403,
             error="The form had expired. Please sign in again.",
-        )  # fmt: skip
+        )
     address = request.client.host if request.client else "unknown"
     keys = limits.keys_for(settings, username, address)
     verdict = limits.check(db, settings, keys)
     if not verdict.allowed:
         minutes = max(1, round(verdict.retry_after_seconds / 60))
         return _login_page(
-            request, settings, next_url=next_url, username=username, code=429,
+            request,
+            settings,
+            next_url=next_url,
+            username=username,
+            code=429,
             error=f"{verdict.reason} Try again in {minutes} minute{'s' if minutes > 1 else ''}.",
             headers={"Retry-After": str(verdict.retry_after_seconds)},
-        )  # fmt: skip
+        )
     user = users.authenticate(db, username, password) if username and password else None
     limits.note(db, keys, succeeded=user is not None)
     if user is None:
         db.commit()
         return _login_page(
-            request, settings, next_url=next_url, username=username, code=401,
+            request,
+            settings,
+            next_url=next_url,
+            username=username,
+            code=401,
             error="That username and password do not match an active account.",
-        )  # fmt: skip
+        )
     opened = sessions.open_session(db, user, settings)
     limits.purge(db, settings)
     sessions.purge_expired(db)

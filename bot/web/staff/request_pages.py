@@ -157,9 +157,13 @@ def choose_routing(
         body = RoutingIn(routing=routing)  # type: ignore[arg-type]
     except ValidationError:
         return _detail(
-            request, session, current, reference, code=422,
+            request,
+            session,
+            current,
+            reference,
+            code=422,
             error="Choose WHO, WIPO, WTO or joint.",
-        )  # fmt: skip
+        )
     found = service.locked_request(service.writing(session), reference)
     if found is None:
         return _detail(request, session, current, reference)

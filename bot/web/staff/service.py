@@ -94,9 +94,14 @@ def set_reviewed(session: Session, sender_id: str, reviewed: bool, actor: Actor)
     else:
         return
     audit.record(
-        session, actor.label, "conversation", sender_id, "reviewed" if reviewed else "unreviewed",
-        {}, actor_id=actor.user_id,
-    )  # fmt: skip
+        session,
+        actor.label,
+        "conversation",
+        sender_id,
+        "reviewed" if reviewed else "unreviewed",
+        {},
+        actor_id=actor.user_id,
+    )
 
 
 def add_tag(session: Session, sender_id: str, tag: str, actor: Actor) -> None:
@@ -110,9 +115,14 @@ def add_tag(session: Session, sender_id: str, tag: str, actor: Actor) -> None:
     except IntegrityError:
         return
     audit.record(
-        session, actor.label, "conversation", sender_id, "tagged", {"tag": tag},
+        session,
+        actor.label,
+        "conversation",
+        sender_id,
+        "tagged",
+        {"tag": tag},
         actor_id=actor.user_id,
-    )  # fmt: skip
+    )
 
 
 def remove_tag(session: Session, sender_id: str, tag: str, actor: Actor) -> None:
@@ -124,26 +134,40 @@ def remove_tag(session: Session, sender_id: str, tag: str, actor: Actor) -> None
     )
     if getattr(result, "rowcount", 0):
         audit.record(
-            session, actor.label, "conversation", sender_id, "untagged", {"tag": tag},
+            session,
+            actor.label,
+            "conversation",
+            sender_id,
+            "untagged",
+            {"tag": tag},
             actor_id=actor.user_id,
-        )  # fmt: skip
+        )
 
 
-def add_flag(session: Session, engine: Engine, sender_id: str, event_id: int, note: str,
-             actor: Actor) -> TurnFlag:  # fmt: skip
+def add_flag(
+    session: Session, engine: Engine, sender_id: str, event_id: int, note: str, actor: Actor
+) -> TurnFlag:
     """Pin a note to one event of the conversation; the event must belong to it."""
     if not any(e.id == event_id for e in tracker.conversation_events(engine, sender_id)):
         raise WorkflowError(f"event {event_id} is not part of this conversation")
     flag = TurnFlag(
-        sender_id=sender_id, event_id=event_id, note=note.strip(), author=actor.label,
+        sender_id=sender_id,
+        event_id=event_id,
+        note=note.strip(),
+        author=actor.label,
         author_id=actor.user_id,
-    )  # fmt: skip
+    )
     session.add(flag)
     session.flush()
     audit.record(
-        session, actor.label, "conversation", sender_id, "flagged", {"event_id": event_id},
+        session,
+        actor.label,
+        "conversation",
+        sender_id,
+        "flagged",
+        {"event_id": event_id},
         actor_id=actor.user_id,
-    )  # fmt: skip
+    )
     return flag
 
 
@@ -209,6 +233,11 @@ def apply_transition(session: Session, request: Request, body: TransitionIn, act
         if assignee is None:
             raise WorkflowError(f"no account {body.assignee!r}")
     transition(
-        session, request, body.to, actor, organization=body.organization, assignee=assignee,
+        session,
+        request,
+        body.to,
+        actor,
+        organization=body.organization,
+        assignee=assignee,
         outcome=body.outcome.value if body.outcome else None,
-    )  # fmt: skip
+    )
