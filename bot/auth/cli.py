@@ -21,7 +21,10 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def _create(args: argparse.Namespace) -> int:
+    from bot.store.migrate import upgrade
+
     password = _password(args)
+    upgrade()  # the first account may be made before the service ever ran
     with unit_of_work() as session:
         user = users.create_user(
             session,

@@ -269,3 +269,12 @@ def test_the_users_command_creates_resets_and_disables(
         lea = users.get_by_username(s, "LEA")
         assert lea is not None and not lea.active and lea.organization == "WTO"
         assert users.authenticate(s, "lea", PASSWORD) is None
+
+
+def test_the_json_api_is_in_the_openapi_schema_and_the_pages_are_not(
+    app_client: TestClient,
+) -> None:
+    paths = app_client.get("/openapi.json").json()["paths"]
+    assert {"/api/staff/conversations", "/api/staff/requests/{reference}/transition"} <= set(paths)
+    assert "409" in paths["/api/staff/requests/{reference}/transition"]["post"]["responses"]
+    assert not any(p.startswith(("/staff", "/login", "/logout", "/analyst")) for p in paths)

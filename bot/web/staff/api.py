@@ -35,7 +35,15 @@ from bot.web.staff.schemas import (
     TransitionIn,
 )
 
-router = APIRouter(prefix="/api/staff", tags=["staff"])
+router = APIRouter(
+    prefix="/api/staff",
+    tags=["staff"],
+    responses={
+        401: {"description": "Not signed in and no valid bearer token."},
+        403: {"description": "Not a staff account, or a change without the CSRF token."},
+    },
+)
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such request."}}
 REFUSED: dict[int | str, dict[str, Any]] = {
     409: {"description": "The change is not allowed now; the detail says why."}
 }
@@ -64,7 +72,11 @@ def list_conversations(
     return ConversationsPublic(data=rows, count=total, pending_events=pending)
 
 
-@router.get("/conversations/{sender_id}", response_model=TranscriptPublic)
+@router.get(
+    "/conversations/{sender_id}",
+    response_model=TranscriptPublic,
+    responses={404: {"description": "No such conversation."}},
+)
 def get_conversation(
     sender_id: str, who: StaffClient, session: SessionDep, engine: TrackerDep
 ) -> TranscriptPublic:
@@ -177,7 +189,7 @@ def export_requests(
     )
 
 
-@router.get("/requests/{reference}", response_model=RequestDetailPublic)
+@router.get("/requests/{reference}", response_model=RequestDetailPublic, responses=NOT_FOUND)
 def get_request(reference: str, who: StaffClient, session: SessionDep) -> RequestDetailPublic:
     """One request with routing suggestion, allowed next steps, notes and history."""
     return service.request_detail(session, _request(session, reference))
