@@ -47,10 +47,10 @@ def signed_in(stack: Stack, username: str) -> tuple[httpx.Client, str]:
     assert token
     # The stack runs as "test": cookies are Secure, which httpx only returns over https.
     # Carry the session cookie by hand, as a browser on loopback would.
+    client.cookies.set("triage_login_csrf", page.cookies["triage_login_csrf"])
     r = client.post(
         "/login",
         data={"username": username, "password": PASSWORD, "csrf_token": token.group(1)},
-        cookies={"triage_login_csrf": page.cookies["triage_login_csrf"]},
         follow_redirects=False,
     )
     assert r.status_code == 303, r.text

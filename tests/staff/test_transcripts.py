@@ -302,3 +302,14 @@ def test_actor_names_come_from_the_signed_in_account() -> None:
     from bot.auth.deps import Principal
 
     assert actor_of(Principal(None)).label == "api-token"
+
+
+def test_the_filter_choices_list_every_intent_and_action_seen(indexed: str) -> None:
+    from bot.transcripts.search import known_labels
+
+    with Session(engine_for(indexed)) as s:
+        intents = known_labels(s, "intent")
+        actions = known_labels(s, "action")
+    assert intents == ["describe_need", "greet", "inform", "nlu_fallback", "request_human"]
+    assert {"utter_default", "action_handle_unclear", "action_submit_request"} <= set(actions)
+    assert actions == sorted(actions) and "action_listen" not in actions
