@@ -91,6 +91,6 @@ def test_staff_signs_in_finds_a_fallback_reads_it_and_closes_its_request(
         for png in tmp_path.glob("*.png"):
             shutil.copy(png, Path(shots) / png.name)
 
-    # The delegate-facing status look-up reads the same request.
+    # The history names every step and who took it.
     history = page.get_by_role("list").filter(has_text="moved it from in progress to closed")
     expect(history).to_be_visible()
