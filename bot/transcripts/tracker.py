@@ -48,9 +48,12 @@ def tracker_engine(url: str) -> Engine:
     if path is not None:
         # mode=ro: we must not change Rasa's file (not even its journal mode).
         return create_engine(
-            f"sqlite:///file:{path}?mode=ro&uri=true", connect_args={"timeout": 30}
+            f"sqlite:///file:{path}?mode=ro&uri=true",
+            connect_args={"timeout": 30},
+            hide_parameters=True,
         )
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    # hide_parameters: errors must not carry what delegates wrote into the logs.
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, hide_parameters=True)
 
 
 @dataclass(frozen=True)
