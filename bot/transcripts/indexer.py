@@ -65,7 +65,9 @@ def store_summaries(session: Session, summaries: Sequence[Summary], senders: Seq
             ),
             {"ids": list(known.values())},
         )
-    rows = [_row(s) for s in summaries]
+    # With FTS5 the words live in the search table only: summary rows stay small, so the
+    # filters that read many of them stay in memory.
+    rows = [_row(s) | ({"search_text": ""} if fts else {}) for s in summaries]
     updates = [r | {"id": known[str(r["sender_id"])]} for r in rows if r["sender_id"] in known]
     inserts = [r for r in rows if r["sender_id"] not in known]
     if updates:

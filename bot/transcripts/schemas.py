@@ -98,6 +98,7 @@ class ConversationsPublic(BaseModel):
 
     data: list[ConversationListItem]
     count: int
+    count_exact: bool = Field(description="False when more than `count` match (count capped).")
     pending_events: int = Field(description="Tracker events not indexed yet (0 when current).")
 
 

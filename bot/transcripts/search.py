@@ -4,9 +4,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Integer, and_, column, exists, func, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Integer, Select, and_, column, func, select, text
+from sqlalchemy.orm import Session, aliased
 
 from bot.store.models import Request
 from bot.store.staff_models import (
@@ -49,18 +50,21 @@ def day_start(day: date) -> float:
 def conditions(session: Session, f: ConversationFilter) -> list[ColumnElement[bool]]:
     """SQL conditions on the summary table for a filter."""
     where: list[ColumnElement[bool]] = []
+    # Dates apply to the latest activity, the column the list is sorted on.
     if f.date_from:
         where.append(S.last_at >= day_start(f.date_from))
     if f.date_to:
-        where.append(S.first_at < day_start(f.date_to + timedelta(days=1)))
+        where.append(S.last_at < day_start(f.date_to + timedelta(days=1)))
     if f.language:
         where.append(S.language == f.language)
     for kind, name in (("intent", f.intent), ("action", f.action)):
         if name:
             where.append(
-                S.sender_id.in_(
-                    select(ConversationLabel.sender_id).where(
-                        ConversationLabel.kind == kind, ConversationLabel.name == name
+                S.id.in_(
+                    _ids_of(
+                        ConversationLabel.sender_id,
+                        ConversationLabel.kind == kind,
+                        ConversationLabel.name == name,
                     )
                 )
             )
@@ -71,18 +75,30 @@ def conditions(session: Session, f: ConversationFilter) -> list[ColumnElement[bo
     if f.handoff is not None:
         where.append(S.handoff.is_(f.handoff))
     if f.has_request is not None:
-        filed = exists().where(Request.conversation_id == S.sender_id)
-        where.append(filed if f.has_request else ~filed)
+        filed = _ids_of(Request.conversation_id)
+        where.append(S.id.in_(filed) if f.has_request else S.id.not_in(filed))
     if f.reviewed is not None:
-        reviewed = exists().where(ConversationReview.sender_id == S.sender_id)
-        where.append(reviewed if f.reviewed else ~reviewed)
+        reviewed = _ids_of(ConversationReview.sender_id)
+        where.append(S.id.in_(reviewed) if f.reviewed else S.id.not_in(reviewed))
     if f.tag:
-        where.append(
-            S.sender_id.in_(select(ConversationTag.sender_id).where(ConversationTag.tag == f.tag))
-        )
+        where.append(S.id.in_(_ids_of(ConversationTag.sender_id, ConversationTag.tag == f.tag)))
     if f.q and (words := WORD.findall(f.q)):
         where.append(_text_match(session, words))
     return where
+
+
+def _ids_of(sender_column: Any, *where: ColumnElement[bool]) -> Select[int]:
+    """Summary ids of the conversations in another table.
+
+    Filters compare integer ids, which every index of the summary table carries, so counting
+    never has to read the rows themselves.
+    """
+    inner = aliased(ConversationSummary)
+    return (
+        select(inner.id)
+        .join_from(inner, sender_column.table, inner.sender_id == sender_column)
+        .where(*where)
+    )
 
 
 def _text_match(session: Session, words: list[str]) -> ColumnElement[bool]:
@@ -98,18 +114,30 @@ def _escape(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+# Beyond this many matches the list says "10,000+": an exact count of a broad filter would
+# cost more than the page itself, and nobody pages that far.
+COUNT_CAP = 10_000
+
+
+class ConversationPage(NamedTuple):
+    rows: list[ConversationListItem]
+    total: int
+    exact: bool  # False: at least `total` match
+
+
 def search(
     session: Session, f: ConversationFilter, *, limit: int = 50, offset: int = 0
-) -> tuple[list[ConversationListItem], int]:
-    """One page of conversations and the total that match."""
+) -> ConversationPage:
+    """One page of conversations and how many match (exact up to COUNT_CAP)."""
     where = conditions(session, f)
-    query = select(S).where(*where)
-    total = session.scalar(select(func.count()).select_from(S).where(*where)) or 0
+    cap = max(COUNT_CAP, offset + limit) + 1
+    matching = select(S.id).where(*where).limit(cap).subquery()
+    total = session.scalar(select(func.count()).select_from(matching)) or 0
     rows = session.scalars(
-        query.order_by(S.last_at.desc(), S.id.desc()).limit(limit).offset(offset)
+        select(S).where(*where).order_by(S.last_at.desc(), S.id.desc()).limit(limit).offset(offset)
     )
     summaries = list(rows)
-    return decorate(session, summaries), total
+    return ConversationPage(decorate(session, summaries), min(total, cap - 1), total < cap)
 
 
 def decorate(session: Session, summaries: list[ConversationSummary]) -> list[ConversationListItem]:

@@ -69,7 +69,7 @@ def test_the_staff_store_works_on_postgresql(pg_url: str, tmp_path: Path) -> Non
             ConversationFilter(max_confidence=0.25): ["conv-fallback"],
         }
         for f, expected in cases.items():
-            rows, total = search(s, f)
+            rows, total, _ = search(s, f)
             assert [r.sender_id for r in rows] == expected, f
             assert total == len(expected)
         request = locked_request(s, reference or "")

@@ -127,7 +127,7 @@ def test_the_indexer_is_incremental_and_idempotent(store: str, tracker_url: str)
     assert indexer.run() > 0
     assert indexer.pending() == 0 and indexer.run() == 0
     with Session(engine_for(store)) as s:
-        _, total = search(s, ConversationFilter())
+        _, total, _ = search(s, ConversationFilter())
         assert total == 2
     # The delegate comes back: the same conversation grows, no duplicate appears.
     first.user("I need help with patents on vaccines", "describe_need", 0.35)
@@ -135,7 +135,7 @@ def test_the_indexer_is_incremental_and_idempotent(store: str, tracker_url: str)
     assert indexer.pending() > 0
     indexer.run()
     with Session(engine_for(store)) as s:
-        rows, total = search(s, ConversationFilter(q="patents"))
+        rows, total, _ = search(s, ConversationFilter(q="patents"))
         assert total == 1 and rows[0].sender_id == "conv-fallback" and rows[0].user_messages == 4
         assert search(s, ConversationFilter())[1] == 2
 
@@ -193,7 +193,7 @@ def test_the_list_filters_and_sorts_by_latest_activity(
     indexed: str, f: ConversationFilter, expected: list[str]
 ) -> None:
     with Session(engine_for(indexed)) as s:
-        rows, total = search(s, f)
+        rows, total, _ = search(s, f)
     assert [r.sender_id for r in rows] == expected
     assert total == len(expected)
 
@@ -211,7 +211,7 @@ def test_reviewed_and_tag_filters_follow_the_marks_staff_make(indexed: str) -> N
             "conv-old"
         ]
         assert search(s, ConversationFilter(reviewed=False))[1] == 2
-        rows, _ = search(s, ConversationFilter(tag="wrong-intent"))
+        rows, _, _ = search(s, ConversationFilter(tag="wrong-intent"))
         assert [(r.sender_id, r.tags) for r in rows] == [("conv-fallback", ["wrong-intent"])]
 
 
@@ -226,11 +226,35 @@ def test_the_list_paginates(store: str, tracker_url: str) -> None:
     )
     Indexer(store, tracker_url).run()
     with Session(engine_for(store)) as s:
-        first, total = search(s, ConversationFilter(), limit=10)
-        third, _ = search(s, ConversationFilter(), limit=10, offset=20)
+        first, total, _ = search(s, ConversationFilter(), limit=10)
+        third, _, _ = search(s, ConversationFilter(), limit=10, offset=20)
     assert total == 23
     assert [r.sender_id for r in first][:2] == ["conv-22", "conv-21"]
     assert [r.sender_id for r in third] == ["conv-02", "conv-01", "conv-00"]
+
+
+def test_a_broad_filter_counts_up_to_the_cap_and_still_pages_on(
+    store: str, tracker_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.transcripts import search as module
+
+    monkeypatch.setattr(module, "COUNT_CAP", 5)
+    start = time.time() - 3600
+    write_tracker(
+        tracker_url,
+        *(
+            Conversation(f"conv-{n:02d}", start + n * 60).user(f"message {n}", "greet")
+            for n in range(12)
+        ),
+    )
+    Indexer(store, tracker_url).run()
+    with Session(engine_for(store)) as s:
+        first = search(s, ConversationFilter(), limit=3)
+        deep = search(s, ConversationFilter(), limit=3, offset=6)
+        narrow = search(s, ConversationFilter(q="message 7"), limit=3)
+    assert (first.total, first.exact) == (5, False)
+    assert (deep.total, deep.exact) == (9, False) and len(deep.rows) == 3
+    assert (narrow.total, narrow.exact) == (1, True)
 
 
 def test_the_transcript_page_shows_turns_understanding_and_the_request_link(

@@ -68,8 +68,10 @@ def list_conversations(
 ) -> ConversationsPublic:
     """Conversations matching the filters, newest activity first."""
     pending = catch_up(indexer)
-    rows, total = search(session, query.to_filter(), limit=query.per_page, offset=query.offset)
-    return ConversationsPublic(data=rows, count=total, pending_events=pending)
+    found = search(session, query.to_filter(), limit=query.per_page, offset=query.offset)
+    return ConversationsPublic(
+        data=found.rows, count=found.total, count_exact=found.exact, pending_events=pending
+    )
 
 
 @router.get(
@@ -163,13 +165,12 @@ def list_requests(
     who: StaffClient, session: SessionDep, query: Annotated[RequestQuery, Query()]
 ) -> RequestQueuePublic:
     """Requests matching the filters, newest first, with counts per status."""
-    f = query.to_filter()
-    rows, total = queue.list_requests(session, f, limit=query.per_page, offset=query.offset)
+    rows, total, counts = queue.page(
+        session, query.to_filter(), limit=query.per_page, offset=query.offset
+    )
     names = service.users_by_id(session, [r.assignee_id for r in rows])
     return RequestQueuePublic(
-        data=[service.staff_view(r, names) for r in rows],
-        count=total,
-        counts=queue.counts_by_status(session, f),
+        data=[service.staff_view(r, names) for r in rows], count=total, counts=counts
     )
 
 

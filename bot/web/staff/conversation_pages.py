@@ -46,7 +46,7 @@ def conversation_list(
     except ValidationError as exc:
         error, code, query = _errors(exc), 422, ConversationQuery()
     pending = catch_up(indexer)
-    rows, total = conversations.search(
+    rows, total, exact = conversations.search(
         session, query.to_filter(), limit=query.per_page, offset=query.offset
     )
     partial = request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
@@ -55,6 +55,7 @@ def conversation_list(
         "section": "conversations",
         "rows": rows,
         "total": total,
+        "exact": exact,
         "query": query,
         "params": params,
         "pending": pending,

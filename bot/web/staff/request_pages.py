@@ -42,15 +42,16 @@ def request_list(request: Request, current: StaffUser, session: SessionDep) -> H
         query = RequestQuery.model_validate(params)
     except ValidationError as exc:
         error, code, query = _errors(exc), 422, RequestQuery()
-    f = query.to_filter()
-    rows, total = queue.list_requests(session, f, limit=query.per_page, offset=query.offset)
+    rows, total, counts = queue.page(
+        session, query.to_filter(), limit=query.per_page, offset=query.offset
+    )
     context = {
         "current": current,
         "section": "requests",
         "rows": rows,
         "names": queue.assignee_names(session, (r.assignee_id for r in rows)),
         "total": total,
-        "counts": queue.counts_by_status(session, f),
+        "counts": counts,
         "query": query,
         "params": params,
         "members": queue.members(session),
