@@ -123,7 +123,7 @@ class ConversationSummary(Base):
     handoff: Mapped[bool] = mapped_column(Boolean, default=False)
     request_reference: Mapped[str | None] = mapped_column(String(20))
     preview: Mapped[str] = mapped_column(String(200), default="")
-    # What the delegate wrote, for LIKE search where FTS5 is not available.
+    # What the delegate wrote, for LIKE search where FTS5 is not available (empty on SQLite).
     search_text: Mapped[str] = mapped_column(Text, default="")
     last_event_id: Mapped[int] = mapped_column(Integer)
 
