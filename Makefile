@@ -23,10 +23,13 @@ lint: env ## ruff and mypy
 	@.venv/bin/ruff format --check bot actions tests
 	@.venv/bin/mypy
 
+bench-staff: env ## Staff console lists at 100,000 conversations / 20,000 requests (SQLite)
+	@.venv/bin/python scripts/bench_staff.py
+
 validate: env ## rasa data validate on the assistant's YAML
 	@RASA_TELEMETRY_ENABLED=false .venv-rasa/bin/rasa data validate --domain bot/domain --config config.yml --data data/nlu data/rules
 
 eval-suggestions: env ## Suggestion quality: recall@3/MRR per language, dev/test/holdout, vs keyword baseline
 	@.venv/bin/python -m bot.catalogue.evaluate
 
-.PHONY: help env run test browser-deps lint validate eval-suggestions
+.PHONY: help env run test browser-deps lint validate eval-suggestions bench-staff

@@ -115,6 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("reference")
     show.add_argument("--json", action="store_true")
     show.set_defaults(func=_requests_show)
+
+    from bot.auth.cli import add_commands as add_user_commands
+
+    add_user_commands(commands)
     return parser
 
 

@@ -42,6 +42,16 @@ class Settings(BaseSettings):
     # Where delegates can reach the secretariats without the assistant.
     contact_url: str = "https://www.wto.org/english/news_e/news22_e/igo_11apr22_e.htm"
 
+    # Staff console: sign-in sessions, login limits, transcript indexing.
+    session_idle_minutes: int = 120
+    session_max_hours: int = 12
+    # None: Secure cookies everywhere except development (plain http on a laptop).
+    cookie_secure: bool | None = None
+    login_window_minutes: int = 15
+    login_failures_per_account: int = 5
+    login_failures_per_address: int = 20
+    transcript_index_seconds: float = 5.0
+
     # Gateway limits.
     max_message_chars: int = 4000
     max_metadata_keys: int = 20
@@ -58,6 +68,13 @@ class Settings(BaseSettings):
             if weak:
                 raise ValueError(f"set strong secrets in production for: {', '.join(weak)}")
         return self
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Whether cookies carry the Secure flag."""
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return self.environment != "development"
 
 
 @lru_cache

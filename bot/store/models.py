@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, DateTime, Index, MetaData, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -64,6 +64,15 @@ class Request(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
+    # Staff workflow (bot/store/workflow.py): routing chosen, who works on it, how it ended.
+    routing: Mapped[str | None] = mapped_column(String(10))
+    assigned_organization: Mapped[str | None] = mapped_column(String(10), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    closed_at: Mapped[datetime | None]
+
 
 class GatewayReply(Base):
     """The answer already given to a client message, so a resent message is not processed twice."""
@@ -76,3 +85,7 @@ class GatewayReply(Base):
     # NULL while the first attempt is still being answered.
     body: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# The staff console's tables (users among them) register on the same metadata.
+from bot.store import staff_models as _staff_models  # noqa: E402, F401

@@ -9,7 +9,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from bot.catalogue.loader import get_catalogue
 from bot.settings import get_settings
 from bot.store.db import session_factory
-from bot.web import catalogue_api, chat, pages, requests_api, widget
+from bot.web import catalogue_api, chat, pages, requests_api, staff, widget
 from bot.web.limits import BodyLimit
 from bot.web.rasa_client import RasaClient
 from bot.web.replies_cache import RepliesCache
@@ -29,7 +29,8 @@ def create_app() -> FastAPI:
             settings.rasa_url, settings.rasa_token, settings.rasa_timeout_seconds
         )
         app.state.replies = RepliesCache(session_factory())
-        yield
+        async with staff.background(app, settings):
+            yield
         await app.state.rasa.close()
 
     app = FastAPI(
@@ -57,4 +58,5 @@ def create_app() -> FastAPI:
     app.include_router(catalogue_api.router)
     app.include_router(pages.router)
     app.include_router(widget.router)
+    staff.install(app)
     return app
