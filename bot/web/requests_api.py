@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Path, Query, status
 
 from bot.store import crud
 from bot.store.models import RequestStatus
@@ -19,7 +19,7 @@ def list_requests(
     status_: Annotated[RequestStatus | None, Query(alias="status")] = None,
     member: Annotated[str | None, Query(max_length=120)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> RequestsPublic:
     """List filed requests, newest first."""
     rows, total = crud.list_requests(
@@ -34,7 +34,9 @@ def list_requests(
 
 
 @router.get("/{reference}", response_model=RequestPublic)
-def get_request(reference: str, session: SessionDep) -> RequestPublic:
+def get_request(
+    reference: Annotated[str, Path(max_length=40)], session: SessionDep
+) -> RequestPublic:
     """One filed request by its reference."""
     request = crud.get_by_reference(session, reference)
     if request is None:
