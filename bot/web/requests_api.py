@@ -9,7 +9,12 @@ from bot.store.models import RequestStatus
 from bot.store.schemas import RequestPublic, RequestsPublic
 from bot.web.deps import ApiClient, SessionDep
 
-router = APIRouter(prefix="/api/requests", tags=["requests"], dependencies=[ApiClient])
+router = APIRouter(
+    prefix="/api/requests",
+    tags=["requests"],
+    dependencies=[ApiClient],
+    responses={401: {"description": "Missing or wrong bearer token"}},
+)
 
 
 @router.get("", response_model=RequestsPublic)
@@ -33,7 +38,11 @@ def list_requests(
     return RequestsPublic(data=[RequestPublic.model_validate(r) for r in rows], count=total)
 
 
-@router.get("/{reference}", response_model=RequestPublic)
+@router.get(
+    "/{reference}",
+    response_model=RequestPublic,
+    responses={404: {"description": "No such request"}},
+)
 def get_request(
     reference: Annotated[str, Path(max_length=40)], session: SessionDep
 ) -> RequestPublic:

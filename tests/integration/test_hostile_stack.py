@@ -16,7 +16,7 @@ from tests.integration.conftest import Delegate
 
 pytestmark = pytest.mark.integration
 
-RUN = secrets.token_hex(3)
+RUN = "zq" + secrets.token_hex(3)  # never inside the hex ids Rasa writes
 # Details a delegate could really type, each with something a page or renderer could trip on.
 DESCRIPTION = (
     'We need advice on a compulsory licence for an antiviral <script>alert("x")</script> '
