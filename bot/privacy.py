@@ -68,6 +68,7 @@ EVENTS = Table(
     Column("data", Text),
 )
 _TEXT_EVENTS = ("user", "bot", "slot", "entities", "session_started")
+_SAFE_METADATA = frozenset({"utter_action", "template", "model_id", "assistant_id", "language"})
 
 
 @dataclass
@@ -148,9 +149,22 @@ def _erase_entities(entities: Any) -> Any:
     return entities
 
 
+def _scrub(metadata: Any) -> Any:
+    """Metadata keeps only what names the model, the response or the language.
+
+    Rasa puts a response's template values (the summary, a name being corrected) into the
+    bot event's metadata, and a client can send any metadata with a message.
+    """
+    if not isinstance(metadata, dict):
+        return metadata
+    return {k: v for k, v in metadata.items() if k in _SAFE_METADATA}
+
+
 def erase_event(data: dict[str, Any]) -> dict[str, Any]:
     """The event without personal data: texts, personal slots and entity values replaced."""
     kind = data.get("event")
+    if "metadata" in data:
+        data["metadata"] = _scrub(data["metadata"])
     if kind == "user":
         data["text"] = ERASED
         parse = data.get("parse_data")
@@ -158,9 +172,8 @@ def erase_event(data: dict[str, Any]) -> dict[str, Any]:
             parse["text"] = ERASED
             parse.pop("text_tokens", None)
             _erase_entities(parse.get("entities"))
-            meta = parse.get("metadata")
-            if isinstance(meta, dict):
-                parse["metadata"] = {k: v for k, v in meta.items() if k == "language"}
+            if "metadata" in parse:
+                parse["metadata"] = _scrub(parse["metadata"])
     elif kind == "bot":
         if data.get("text") is not None:
             data["text"] = ERASED
@@ -169,8 +182,6 @@ def erase_event(data: dict[str, Any]) -> dict[str, Any]:
             data["value"] = ERASED
     elif kind == "entities":
         _erase_entities(data.get("entities"))
-    elif kind == "session_started":
-        data["metadata"] = {}
     return data
 
 

@@ -47,8 +47,14 @@ def slot(name: str, value: Any) -> dict[str, Any]:
     return {"event": "slot", "name": name, "value": value}
 
 
-def bot(text: str, action: str) -> dict[str, Any]:
-    return {"event": "bot", "text": text, "metadata": {"utter_action": action}, "data": {}}
+def bot(text: str, action: str, **values: str) -> dict[str, Any]:
+    # Rasa keeps the response's template values in the event's metadata.
+    return {
+        "event": "bot",
+        "text": text,
+        "metadata": {"utter_action": action, **values},
+        "data": {},
+    }
 
 
 def conversation(email: str = EMAIL) -> list[dict[str, Any]]:
@@ -64,7 +70,9 @@ def conversation(email: str = EMAIL) -> list[dict[str, Any]]:
         user(f"my email is {email}", "inform", [{"entity": "email", "value": email}]),
         slot("email", email),
         slot("organizations", ["WIPO", "WTO"]),
-        bot(f"- **Name:** Ama Owusu\n- **Email:** {email}", "utter_summary"),
+        bot(
+            f"- **Name:** Ama Owusu\n- **Email:** {email}", "utter_summary", summary=f"Ama {email}"
+        ),
         user("yes", "affirm"),
         slot("consent", True),
         slot("request_reference", "TA-2026-000001"),
