@@ -4,11 +4,14 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from fastapi import Request
+from fastapi.responses import HTMLResponse
 from fastapi.testclient import TestClient
 
 from bot.runner import free_port
 from bot.settings import Settings, get_settings
 from bot.web.app import create_app
+from bot.web.security import csp_nonce
 
 PLATFORM = "https://platform.example"
 ATTACKER = "https://attacker.example"
@@ -97,14 +100,23 @@ def test_pages_allow_only_their_own_origin_and_the_embedding_site_may_frame_them
     assert "x-frame-options" not in r.headers  # it cannot name another site; CSP does
 
 
-def test_the_inline_style_of_a_page_carries_the_nonce_of_its_own_response(
-    embedded: TestClient,
+def test_an_inline_script_runs_only_with_the_nonce_of_its_own_response(
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    first, second = embedded.get("/privacy"), embedded.get("/privacy")
-    nonces = [csp(r)["style-src"].split("'nonce-")[1].rstrip("'") for r in (first, second)]
+    monkeypatch.setenv("TRIAGE_RASA_URL", f"http://127.0.0.1:{free_port()}")
+    get_settings.cache_clear()
+    app = create_app()
+
+    @app.get("/with-script", response_class=HTMLResponse)
+    def page(request: Request) -> str:
+        return f'<script nonce="{csp_nonce(request)}">start()</script>'
+
+    with TestClient(app) as c:
+        first, second = c.get("/with-script"), c.get("/with-script")
+    nonces = [csp(r)["script-src"].split("'nonce-")[1].rstrip("'") for r in (first, second)]
     assert nonces[0] != nonces[1]
-    assert f'<style nonce="{nonces[0]}">' in first.text
-    assert "<style>" not in first.text
+    assert first.text == f'<script nonce="{nonces[0]}">start()</script>'
+    assert csp(first)["style-src"] == "'self' 'unsafe-inline'"
 
 
 def test_without_an_embedding_site_pages_may_be_framed_only_by_themselves(
