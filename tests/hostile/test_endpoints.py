@@ -155,7 +155,8 @@ def test_hostile_references_and_filters_leave_the_store_untouched(
         params = {"member": text, "conversation_id": text}
         r = client.get("/api/requests", params=params, headers=AUTH)
         short = len(text) <= 100
-        if (short and (r.status_code != 200 or r.json()["count"] != 0)) or (
+        matches = 1 if text == "" else 0  # an empty filter filters nothing
+        if (short and (r.status_code != 200 or r.json()["count"] != matches)) or (
             not short and r.status_code != 422
         ):
             problems.append(problem(item, "filters", r, "200 empty" if short else 422))
