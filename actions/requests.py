@@ -9,7 +9,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import contact_url, say, slot_events
 from bot.conversation import filing
-from bot.conversation.replies import Reply
+from bot.conversation.replies import Reply, echo
 from bot.conversation.request_form import IDENTITY_SLOTS, REQUEST_FORM_SLOTS
 from bot.conversation.turn import REQUEST_FORM, Turn
 
@@ -56,7 +56,8 @@ class ActionSubmitRequest(Action):
             dispatcher,
             [
                 Reply(
-                    "utter_request_filed", {"reference": request.reference, "email": request.email}
+                    "utter_request_filed",
+                    {"reference": request.reference, "email": echo(request.email, 320)},
                 )
             ],
         )

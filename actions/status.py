@@ -9,7 +9,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import say
 from bot.conversation import status
-from bot.conversation.replies import Reply
+from bot.conversation.replies import Reply, echo
 from bot.conversation.turn import STATUS_FORM, Turn
 from bot.nlu import extract
 
@@ -65,7 +65,7 @@ class ValidateStatusForm(FormValidationAction):
     ) -> dict[str, Any]:
         email = extract.email_in(str(value or ""))
         if email is None:
-            say(dispatcher, [Reply("utter_invalid_email", {"value": str(value)[:60]})])
+            say(dispatcher, [Reply("utter_invalid_email", {"value": echo(str(value), 60)})])
         return {"status_email": email}
 
 

@@ -84,6 +84,26 @@ def _requests_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _privacy_erase(args: argparse.Namespace) -> int:
+    from bot.privacy import erase_email
+
+    try:
+        result = erase_email(args.email)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"erased: {result}")
+    return 0
+
+
+def _privacy_purge(args: argparse.Namespace) -> int:
+    from bot.privacy import purge
+
+    days = args.days if args.days is not None else get_settings().retention_days
+    print(f"purged personal data older than {days} days: {purge(days)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="triage", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -115,6 +135,20 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("reference")
     show.add_argument("--json", action="store_true")
     show.set_defaults(func=_requests_show)
+
+    privacy = commands.add_parser("privacy", help="personal data").add_subparsers(
+        dest="privacy_command", required=True
+    )
+    erase = privacy.add_parser(
+        "erase", help="erase a delegate's personal data from requests and transcripts"
+    )
+    erase.add_argument("--email", required=True, help="the address the delegate used")
+    erase.set_defaults(func=_privacy_erase)
+    purge = privacy.add_parser(
+        "purge", help="erase personal data older than the retention period (retention_days)"
+    )
+    purge.add_argument("--days", type=int, help="override TRIAGE_RETENTION_DAYS for this run")
+    purge.set_defaults(func=_privacy_purge)
 
     from bot.auth.cli import add_commands as add_user_commands
 

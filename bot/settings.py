@@ -1,13 +1,17 @@
 """All configuration, read once from the environment (prefix TRIAGE_) or a .env file."""
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# "30/minute", "5/10s", "1000/h" or "off"; parsed by bot.web.ratelimit.Rate.
+RATE_PATTERN = r"^(?i:off|\d+/(\d*[smhd]|second|minute|hour|day))$"
 
 # Values that are only acceptable on a developer's machine.
 DEV_SECRET = "dev-only-change-me"
@@ -57,6 +61,19 @@ class Settings(BaseSettings):
     max_metadata_keys: int = 20
     rasa_timeout_seconds: float = 30.0
 
+    # Rate limits ("30/minute", "5/10s" or "off"), counted in "memory" (one worker only),
+    # "database" (the request store) or a "redis://" URL shared by every worker.
+    rate_limit_storage: str = Field(default="memory", pattern=r"^(memory|database|rediss?://.+)$")
+    rate_limit_chat_per_sender: str = Field(default="30/minute", pattern=RATE_PATTERN)
+    rate_limit_chat_per_address: str = Field(default="600/minute", pattern=RATE_PATTERN)
+    rate_limit_login_per_address: str = Field(default="10/minute", pattern=RATE_PATTERN)
+    # Proxies whose X-Forwarded-For is believed (addresses or networks), e.g. nginx on loopback.
+    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1", "::1"])
+
+    # Personal data of requests and conversations untouched this long is erased
+    # by `triage privacy purge`; anonymous statistics stay.
+    retention_days: int = Field(default=365, ge=1)
+
     @model_validator(mode="after")
     def _refuse_dev_secrets_in_production(self) -> "Settings":
         if self.environment == "production":
@@ -67,6 +84,11 @@ class Settings(BaseSettings):
             ]
             if weak:
                 raise ValueError(f"set strong secrets in production for: {', '.join(weak)}")
+            if self.rate_limit_storage == "memory":
+                # Each worker would count on its own and allow several times the limit.
+                raise ValueError("set TRIAGE_RATE_LIMIT_STORAGE to database or a redis:// URL")
+            if "*" in self.cors_origins:
+                raise ValueError("list the origins that embed the widget instead of *")
         return self
 
     @property
@@ -75,6 +97,13 @@ class Settings(BaseSettings):
         if self.cookie_secure is not None:
             return self.cookie_secure
         return self.environment != "development"
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            ipaddress.ip_network(item, strict=False)  # ValueError names the bad entry
+        return value
 
 
 @lru_cache

@@ -219,19 +219,25 @@
     return h("a", { href, target: "_blank", rel: "noopener noreferrer" }, label, srOnly(` ${t("newTab")}`));
   }
 
+  // A backslash before ASCII punctuation means that character as text (as in CommonMark): the
+  // assistant escapes a delegate's words this way when it repeats them (bot/conversation/replies.py).
+  const INLINE = /\\([!-\/:-@[-`{-~])|\*\*(.+?)\*\*|\[([^\]\n]+)\]\(([^)\s]+)\)|(https?:\/\/[^\s<>()]*[^\s<>().,;:!?'"])/;
+
   function inline(text, parent) {
-    const re = /\*\*(.+?)\*\*|\[([^\]\n]+)\]\(([^)\s]+)\)|(https?:\/\/[^\s<>()]*[^\s<>().,;:!?'"])/g;
+    const re = new RegExp(INLINE.source, "g");
     let last = 0;
     let m;
     while ((m = re.exec(text))) {
       parent.append(text.slice(last, m.index));
       if (m[1] !== undefined) {
+        parent.append(m[1]);
+      } else if (m[2] !== undefined) {
         const strong = h("strong");
-        inline(m[1], strong);
+        inline(m[2], strong);
         parent.append(strong);
       } else {
-        const label = m[2] !== undefined ? m[2] : m[4];
-        const href = safeUrl(m[3] !== undefined ? m[3] : m[4]);
+        const label = m[3] !== undefined ? m[3] : m[5];
+        const href = safeUrl(m[4] !== undefined ? m[4] : m[5]);
         parent.append(href ? link(label, href) : m[0]);
       }
       last = re.lastIndex;
@@ -263,9 +269,12 @@
 
   /** The markdown as plain text, links spelled out, for the transcript. */
   function plain(text) {
-    return String(text)
-      .replace(/\*\*(.+?)\*\*/g, "$1")
-      .replace(/\[([^\]\n]+)\]\(([^)\s]+)\)/g, (_, label, url) => `${label} (${safeUrl(url) || url})`);
+    return String(text).replace(new RegExp(INLINE.source, "g"), (whole, escaped, bold, label, url) => {
+      if (escaped !== undefined) return escaped;
+      if (bold !== undefined) return plain(bold);
+      if (label !== undefined) return `${label} (${safeUrl(url) || url})`;
+      return whole;
+    });
   }
 
   // ---- the widget's DOM ------------------------------------------------------------------

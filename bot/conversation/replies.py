@@ -1,5 +1,6 @@
 """What the conversation logic asks the action layer to say."""
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +14,14 @@ class Reply:
     buttons: list[dict[str, str]] = field(default_factory=list)
 
 
+# Markdown that could turn a delegate's words into emphasis, links, images, HTML or code.
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>~|&])")
+# Direction overrides and isolates: they can make a summary read differently than it is.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
 def echo(text: str, limit: int = 80) -> str:
-    """User text safe to repeat inside a response: short, one line, no template braces."""
-    flat = " ".join(str(text).split()).replace("{", "(").replace("}", ")")
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    """User text safe to repeat inside a (markdown) response: short, one line, inert."""
+    flat = " ".join(_BIDI.sub("", str(text)).split()).replace("{", "(").replace("}", ")")
+    flat = flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    return _MARKDOWN.sub(r"\\\1", flat)

@@ -46,7 +46,7 @@ def _shown(name: str, value: Any, language: str) -> str:
     if name == "selected_activity_ids":
         catalogue = get_catalogue()
         titles = [a.title.get(language) if (a := catalogue.get(str(v))) else str(v) for v in value]
-        return "; ".join(titles)
+        return echo("; ".join(titles), 400)
     return echo(str(value), 400)
 
 

@@ -3,7 +3,17 @@
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, MetaData, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -63,6 +73,8 @@ class Request(Base):
     status: Mapped[str] = mapped_column(String(20), default=RequestStatus.NEW, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Set when bot.privacy replaced the delegate's details with placeholders.
+    erased_at: Mapped[datetime | None] = mapped_column(default=None)
 
     # Staff workflow (bot/store/workflow.py): routing chosen, who works on it, how it ended.
     routing: Mapped[str | None] = mapped_column(String(10))
@@ -85,6 +97,17 @@ class GatewayReply(Base):
     # NULL while the first attempt is still being answered.
     body: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RateLimitCounter(Base):
+    """Hits in one rate-limit window; the bucket names scope, window and a hash of the subject."""
+
+    __tablename__ = "rate_limit_counters"
+
+    bucket: Mapped[str] = mapped_column(String(160), primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)
+    # Unix time the window ends; expired rows are deleted now and then.
+    expires: Mapped[int] = mapped_column(BigInteger, index=True)
 
 
 # The staff console's tables (users among them) register on the same metadata.

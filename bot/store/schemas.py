@@ -75,6 +75,7 @@ class RequestPublic(BaseModel):
     status: str
     created_at: datetime
     updated_at: datetime
+    erased_at: datetime | None = None
 
 
 class RequestsPublic(BaseModel):

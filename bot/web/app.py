@@ -4,7 +4,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.exceptions import HTTPException
 
 from bot.catalogue.loader import get_catalogue
 from bot.settings import get_settings
@@ -12,7 +14,9 @@ from bot.store.db import session_factory
 from bot.web import catalogue_api, chat, pages, requests_api, staff, widget
 from bot.web.limits import BodyLimit
 from bot.web.rasa_client import RasaClient
+from bot.web.ratelimit import Limiter
 from bot.web.replies_cache import RepliesCache
+from bot.web.security import SecurityHeaders, http_error, validation_error
 
 # Nothing legitimate is larger: a 4,000-character message plus metadata fits in 64 kB.
 MAX_BODY_BYTES = 64 * 1024
@@ -32,13 +36,20 @@ def create_app() -> FastAPI:
         async with staff.background(app, settings):
             yield
         await app.state.rasa.close()
+        await app.state.limiter.counter.close()
 
     app = FastAPI(
         title="Trilateral TA triage assistant",
         summary="Chat gateway and request API of the WHO–WIPO–WTO technical-assistance assistant.",
         version="0.1.0",
         lifespan=lifespan,
+        # Error bodies that stay valid JSON whatever hostile text they name.
+        exception_handlers={
+            RequestValidationError: validation_error,
+            HTTPException: http_error,
+        },
     )
+    app.state.limiter = Limiter.from_settings(settings)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -48,6 +59,7 @@ def create_app() -> FastAPI:
         )
 
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(SecurityHeaders, embedding_origins=settings.cors_origins)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

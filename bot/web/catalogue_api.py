@@ -82,7 +82,11 @@ def list_activities(
     return ActivitiesPublic(data=[ActivityPublic.of(a, language) for a in found], count=len(found))
 
 
-@router.get("/{activity_id}", response_model=ActivityPublic)
+@router.get(
+    "/{activity_id}",
+    response_model=ActivityPublic,
+    responses={404: {"description": "No such activity"}},
+)
 def get_activity(activity_id: str, language: Language = "en") -> ActivityPublic:
     """One activity by its id."""
     activity = get_catalogue().get(activity_id)

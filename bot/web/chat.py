@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 
 from bot.store.schemas import Language
 from bot.web.rasa_client import RasaClient, RasaUnavailable
+from bot.web.ratelimit import client_address, json_field, rate_limited
 from bot.web.replies_cache import RepliesCache, StillProcessing
 from bot.web.schemas import BotMessage, ChatIn, ChatOut, HistoryMessage, HistoryOut, SenderId
 
@@ -25,8 +26,26 @@ def get_replies(request: Request) -> RepliesCache:
 RasaDep = Annotated[RasaClient, Depends(get_rasa)]
 RepliesDep = Annotated[RepliesCache, Depends(get_replies)]
 
+# Per network address (a ministry behind one NAT shares it) and per conversation.
+per_address = Depends(
+    rate_limited("chat-address", "rate_limit_chat_per_address", client_address, "your address")
+)
+per_sender = Depends(
+    rate_limited(
+        "chat-sender", "rate_limit_chat_per_sender", json_field("sender_id"), "this conversation"
+    )
+)
+RATE_LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {"description": "Too many requests; the Retry-After header says when to retry"}
+}
 
-@router.post("", response_model=ChatOut, responses={503: {"description": "Rasa unavailable"}})
+
+@router.post(
+    "",
+    response_model=ChatOut,
+    responses={503: {"description": "Rasa unavailable"}, **RATE_LIMITED},
+    dependencies=[per_address, per_sender],
+)
 async def chat(body: ChatIn, rasa: RasaDep, replies: RepliesDep) -> ChatOut:
     """Send a delegate's message to the assistant and return its answers."""
     message_id = body.client_message_id
@@ -65,7 +84,12 @@ async def _converse(body: ChatIn, rasa: RasaClient) -> ChatOut:
     )
 
 
-@router.get("/{sender_id}/history", response_model=HistoryOut)
+@router.get(
+    "/{sender_id}/history",
+    response_model=HistoryOut,
+    responses={503: {"description": "Rasa unavailable"}, **RATE_LIMITED},
+    dependencies=[per_address],
+)
 async def history(sender_id: SenderId, rasa: RasaDep) -> HistoryOut:
     """The conversation so far, for the browser that owns this sender id."""
     try:

@@ -2,14 +2,19 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Path, Query, status
 
 from bot.store import crud
 from bot.store.models import RequestStatus
 from bot.store.schemas import RequestPublic, RequestsPublic
 from bot.web.deps import ApiClient, SessionDep
 
-router = APIRouter(prefix="/api/requests", tags=["requests"], dependencies=[ApiClient])
+router = APIRouter(
+    prefix="/api/requests",
+    tags=["requests"],
+    dependencies=[ApiClient],
+    responses={401: {"description": "Missing or wrong bearer token"}},
+)
 
 
 @router.get("", response_model=RequestsPublic)
@@ -19,7 +24,7 @@ def list_requests(
     status_: Annotated[RequestStatus | None, Query(alias="status")] = None,
     member: Annotated[str | None, Query(max_length=120)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> RequestsPublic:
     """List filed requests, newest first."""
     rows, total = crud.list_requests(
@@ -33,8 +38,14 @@ def list_requests(
     return RequestsPublic(data=[RequestPublic.model_validate(r) for r in rows], count=total)
 
 
-@router.get("/{reference}", response_model=RequestPublic)
-def get_request(reference: str, session: SessionDep) -> RequestPublic:
+@router.get(
+    "/{reference}",
+    response_model=RequestPublic,
+    responses={404: {"description": "No such request"}},
+)
+def get_request(
+    reference: Annotated[str, Path(max_length=40)], session: SessionDep
+) -> RequestPublic:
     """One filed request by its reference."""
     request = crud.get_by_reference(session, reference)
     if request is None:
