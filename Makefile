@@ -22,4 +22,7 @@ lint: env ## ruff and mypy
 validate: env ## rasa data validate on the assistant's YAML
 	@RASA_TELEMETRY_ENABLED=false .venv-rasa/bin/rasa data validate --domain bot/domain --config config.yml --data data/nlu data/rules --fail-on-warnings
 
-.PHONY: help env run test lint validate
+eval: env ## Compare NLU pipelines and dialogue policies; EVAL_ARGS=--quick for a short run
+	@.venv/bin/triage nlu compare $(EVAL_ARGS)
+
+.PHONY: help env run test lint validate eval
