@@ -42,7 +42,7 @@ def candidates_table(report: dict[str, Any]) -> list[str]:
     lines = [
         "| pipeline | intent macro-F1 all / en / fr / es | intent accuracy all / en / fr / es "
         f"| entity F1 | fallback at {fb['threshold']:g}/{fb['ambiguity']:g} "
-        "| train NLU (s) | model (MB) | parse p50 / p95 (ms) | reproducible |",
+        "| train NLU wall / CPU (s) | model (MB) | parse p50 / p95 (ms) | reproducible |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for row in report["candidates"]:
@@ -56,7 +56,8 @@ def candidates_table(report: dict[str, Any]) -> list[str]:
         lat = row["latency"]
         lines.append(
             f"| {row['candidate']} | {f1} | {acc} | {_pct(row['entities']['all']['f1'])} "
-            f"| {_pct(row['fallback_rate'])} % | {_num(row['train_seconds'])} "
+            f"| {_pct(row['fallback_rate'])} % | {_num(row['train_seconds'])} / "
+            f"{_num(row.get('train_cpu_seconds'))} "
             f"| {_num(row['model_bytes'] / 1e6, 1)} | {_num(lat['median_ms'])} / "
             f"{_num(lat['p95_ms'])} | {_repro(row)} |"
         )
@@ -124,7 +125,8 @@ def threshold_section(
 
 def policies_table(rows: list[dict[str, Any]]) -> list[str]:
     lines = [
-        "| policies | rasa train core (s) | full rasa train (s) | model (MB) | test stories |",
+        "| policies | rasa train core wall / CPU (s) | full rasa train wall / CPU (s) "
+        "| model (MB) | test stories |",
         "|---|---|---|---|---|",
     ]
     for r in rows:
@@ -133,7 +135,8 @@ def policies_table(rows: list[dict[str, Any]]) -> list[str]:
             continue
         verdict = "pass" if r["stories_pass"] else "prediction errors"
         lines.append(
-            f"| {r['name']} | {_num(r['core_seconds'])} | {_num(r['full_seconds'])} "
+            f"| {r['name']} | {_num(r['core_seconds'])} / {_num(r.get('core_cpu_seconds'))} "
+            f"| {_num(r['full_seconds'])} / {_num(r.get('full_cpu_seconds'))} "
             f"| {_num(r['model_bytes'] / 1e6, 1)} | {verdict} |"
         )
     return lines

@@ -95,6 +95,7 @@ def test_report_shows_scored_and_failed_candidates() -> None:
     scored = {
         "candidate": "logreg",
         "train_seconds": 31.0,
+        "train_cpu_seconds": 25.0,
         "model_bytes": 2_500_000,
         "intent": {"all": {"macro_f1": 0.9, "accuracy": 0.92, "n": 10}},
         "entities": {e: {"f1": 0.5, "support": 2, "predicted": 2} for e in report.ENTITY_COLUMNS},
@@ -124,7 +125,7 @@ def test_report_shows_scored_and_failed_candidates() -> None:
         }
     )
     assert (
-        "| logreg | 90.0 / – / – / – | 92.0 / – / – / – | 50.0 | 10.0 % | 31 | 2.5 | 12 / 20 | identical (10/10) |"
+        "| logreg | 90.0 / – / – / – | 92.0 / – / – / – | 50.0 | 10.0 % | 31 / 25 | 2.5 | 12 / 20 | identical (10/10) |"
         in text
     )
     assert "| sklearn_svm | failed to train: requires a DenseFeaturizer" in text
