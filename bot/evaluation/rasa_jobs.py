@@ -48,20 +48,21 @@ def _cold_env(cache_dir: str) -> dict[str, str]:
     return rasa_env() | {"RASA_MAX_CACHE_SIZE": "0", "RASA_CACHE_DIRECTORY": cache_dir}
 
 
-def run_timed(args: list[str], log_file: Path | None = None, check: bool = True) -> Timed:
-    """Run `rasa <args>` with Rasa's training cache off; raise on failure if `check`."""
-    with tempfile.TemporaryDirectory(prefix="rasa-cache-") as cache_dir:
+def run_timed(args: list[str], log_file: Path, check: bool = True) -> Timed:
+    """Run `rasa <args>` with Rasa's training cache off, output to `log_file` as it comes."""
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with (
+        tempfile.TemporaryDirectory(prefix="rasa-cache-") as cache_dir,
+        log_file.open("w", encoding="utf-8") as log,
+    ):
         # CPU time as well as wall time: on 2 cores shared by a team, the wall clock says
         # more about the neighbours than about the pipeline.
         cpu, started = _children_cpu(), time.monotonic()
         done = subprocess.run(
-            [str(RASA), *args], cwd=ROOT, env=_cold_env(cache_dir), capture_output=True, text=True
+            [str(RASA), *args], cwd=ROOT, env=_cold_env(cache_dir), stdout=log, stderr=log
         )
         seconds, cpu = time.monotonic() - started, _children_cpu() - cpu
-    output = done.stdout + done.stderr
-    if log_file:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
-        log_file.write_text(output, encoding="utf-8")
+    output = log_file.read_text(encoding="utf-8", errors="replace")
     if check and done.returncode != 0:
         errors = [line for line in output.splitlines() if "Error" in line or "Exception" in line]
         raise RasaJobError("\n".join(errors[-8:]) or output[-1500:])
