@@ -89,33 +89,43 @@ def prepare_split(folder: Path = EVAL_DIR / "split") -> tuple[dict[str, Path], l
     return paths, s.test
 
 
-def _run_once(candidate: Candidate, paths: dict[str, Path], key: str, texts: list[str]) -> dict:
-    model = EVAL_DIR / "models" / f"{candidate.name}-{key}.tar.gz"
-    logs = EVAL_DIR / "logs"
-    result: dict[str, Any] = {"candidate": candidate.name, "key": key}
-    result["load_average"] = round(os.getloadavg()[0], 2)
+def _train(candidate: Candidate, paths: dict[str, Path], model: Path, stage: Path) -> dict:
+    """Train unless an earlier, interrupted run left this very model and its timing."""
+    if stage.exists() and model.exists():
+        return dict(json.loads(stage.read_text(encoding="utf-8")))
+    result: dict[str, Any] = {"load_average": round(os.getloadavg()[0], 2)}
+    log_file = EVAL_DIR / "logs" / f"train-{model.name.removesuffix('.tar.gz')}.log"
     try:
-        timed = rasa_jobs.train_nlu(
-            candidate.config, paths["train"], model, logs / f"train-{candidate.name}-{key}.log"
-        )
+        timed = rasa_jobs.train_nlu(candidate.config, paths["train"], model, log_file)
     except rasa_jobs.RasaJobError as error:
         # The same config on the same data fails the same way: worth caching.
-        result["error"] = str(error)
-        return result
-    result["train_seconds"], result["train_cpu_seconds"] = timed.seconds, timed.cpu_seconds
+        return result | {"error": str(error)}
+    result |= {"train_seconds": timed.seconds, "train_cpu_seconds": timed.cpu_seconds}
     result["model_bytes"] = model.stat().st_size
+    stage.write_text(json.dumps(result), encoding="utf-8")
+    return result
+
+
+def _run_once(candidate: Candidate, paths: dict[str, Path], key: str, run: int) -> dict:
+    model = EVAL_DIR / "models" / f"{candidate.name}-{key}-run{run}.tar.gz"
+    stage = EVAL_DIR / "cache" / f"{key}-run{run}.train.json"
+    result: dict[str, Any] = {"candidate": candidate.name, "key": key}
+    result |= _train(candidate, paths, model, stage)
+    if result.get("error"):
+        return result
+    texts = [e.text for e in splitting.read_test(paths["test_jsonl"])]
     started = time.monotonic()
-    with rasa_jobs.serving(model, logs / f"serve-{candidate.name}-{key}.log") as url:
+    log_file = EVAL_DIR / "logs" / f"serve-{model.name.removesuffix('.tar.gz')}.log"
+    with rasa_jobs.serving(model, log_file) as url:
         result["load_seconds"] = time.monotonic() - started
         predictions, result["latency"] = rasa_jobs.parse_all(url, texts)
     result["predictions"] = [p.to_json() for p in predictions]
     model.unlink()
+    stage.unlink()
     return result
 
 
-def run_candidate(
-    candidate: Candidate, paths: dict[str, Path], test: list[Example], run: int = 1
-) -> dict:
+def run_candidate(candidate: Candidate, paths: dict[str, Path], run: int = 1) -> dict:
     """Train, serve and parse the held-out split, unless the same inputs were run before."""
     key = cache_key(candidate.config, paths["train"], paths["test_jsonl"])
     cached = EVAL_DIR / "cache" / f"{key}-run{run}.json"
@@ -125,7 +135,8 @@ def run_candidate(
         result["candidate"] = candidate.name
         return result
     log.info("%s: training and parsing (run %d)", candidate.name, run)
-    result = _run_once(candidate, paths, key, [e.text for e in test])
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    result = _run_once(candidate, paths, key, run)
     cached.parent.mkdir(parents=True, exist_ok=True)
     cached.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
     return result
@@ -165,12 +176,12 @@ def compare(
     rows = []
     configured_result: dict = {}
     for candidate in available(quick, only):
-        result = run_candidate(candidate, paths, test)
+        result = run_candidate(candidate, paths)
         row = score(result, test, threshold, ambiguity)
         if candidate.name in (repro if repro is not None else [CONFIGURED]) and not row.get(
             "error"
         ):
-            again = run_candidate(candidate, paths, test, run=2)
+            again = run_candidate(candidate, paths, run=2)
             row["reproducible"] = metrics.compare_predictions(
                 predictions_of(result), predictions_of(again)
             )

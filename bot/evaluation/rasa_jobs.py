@@ -103,7 +103,7 @@ def test_stories(model: Path, stories: Path, out: Path) -> tuple[bool, str]:
 
 
 @contextmanager
-def serving(model: Path, log_file: Path, timeout: float = 300) -> Iterator[str]:
+def serving(model: Path, log_file: Path, timeout: float = 1200) -> Iterator[str]:
     """`rasa run --enable-api` with the model on a free loopback port; yields its URL."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
