@@ -140,13 +140,19 @@ def threshold_table(
     return rows
 
 
-def choose_threshold(rows: Sequence[dict[str, float]], wrong_cost: float = 2.0) -> dict[str, float]:
-    """The row with the least cost, a wrong intent counting `wrong_cost` rephrase requests.
+def choose_threshold(
+    rows: Sequence[dict[str, float]], wrong_cost: float = 2.0, max_fallback: float = 0.3
+) -> dict[str, float]:
+    """The least costly row among those that fall back on at most `max_fallback` of messages.
 
-    Ties go to the lower fallback rate, then to the lower thresholds.
+    A wrong intent counts `wrong_cost` needless fallbacks: it drives the dialogue somewhere
+    the delegate did not ask for, while a fallback costs at most one rephrasing. The cap
+    keeps a weak model from "winning" by refusing most messages. Ties go to the lower
+    fallback rate, then to the lower thresholds.
     """
+    allowed = [r for r in rows if r["fallback_rate"] <= max_fallback] or list(rows)
     return min(
-        rows,
+        allowed,
         key=lambda r: (
             round(wrong_cost * r["accepted_wrong"] + r["rejected_right"], 9),
             r["fallback_rate"],

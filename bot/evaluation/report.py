@@ -115,7 +115,8 @@ def threshold_section(
             for b in analysis["histogram"]
         ),
         "",
-        f"Least cost (a wrong intent counted as two needless rephrase requests): threshold "
+        "Least cost with at most 30 % of messages falling back (a wrong intent counted as "
+        f"two needless fallbacks): threshold "
         f"{s['threshold']:g}, ambiguity {s['ambiguity']:g} → "
         f"fallback {_pct(s['fallback_rate'])} %, "
         f"wrong through {_pct(s['accepted_wrong'])} %, right lost {_pct(s['rejected_right'])} %.",

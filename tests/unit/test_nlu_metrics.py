@@ -105,6 +105,27 @@ def test_chosen_threshold_weighs_a_wrong_intent_twice_a_rephrase() -> None:
     assert metrics.choose_threshold(rows)["threshold"] == 0.5
 
 
+def test_chosen_threshold_never_sends_most_messages_to_the_fallback() -> None:
+    rows = [
+        {
+            "threshold": 0.3,
+            "ambiguity": 0.0,
+            "fallback_rate": 0.2,
+            "accepted_wrong": 0.25,
+            "rejected_right": 0.05,
+        },
+        {
+            "threshold": 0.7,
+            "ambiguity": 0.0,
+            "fallback_rate": 0.7,
+            "accepted_wrong": 0.01,
+            "rejected_right": 0.3,
+        },
+    ]
+    assert metrics.choose_threshold(rows)["threshold"] == 0.3
+    assert metrics.choose_threshold(rows, max_fallback=1.0)["threshold"] == 0.7
+
+
 def test_histogram_separates_right_and_wrong_by_confidence() -> None:
     bands = metrics.confidence_histogram(
         [ex("greet"), ex("deny"), ex("deny")],
