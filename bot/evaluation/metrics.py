@@ -148,18 +148,20 @@ def choose_threshold(
     A wrong intent counts `wrong_cost` needless fallbacks: it drives the dialogue somewhere
     the delegate did not ask for, while a fallback costs at most one rephrasing. The cap
     keeps a weak model from "winning" by refusing most messages. Ties go to the lower
-    fallback rate, then to the lower thresholds.
+    fallback rate; rows that still tie (no held-out message lies between their thresholds)
+    resolve to the middle one, the choice furthest from the messages on either side.
     """
     allowed = [r for r in rows if r["fallback_rate"] <= max_fallback] or list(rows)
-    return min(
-        allowed,
-        key=lambda r: (
-            round(wrong_cost * r["accepted_wrong"] + r["rejected_right"], 9),
-            r["fallback_rate"],
-            r["threshold"],
-            r["ambiguity"],
-        ),
+
+    def cost(r: dict[str, float]) -> tuple[float, float]:
+        return round(wrong_cost * r["accepted_wrong"] + r["rejected_right"], 9), r["fallback_rate"]
+
+    best = min(cost(r) for r in allowed)
+    ties = sorted(
+        (r for r in allowed if cost(r) == best), key=lambda r: (r["ambiguity"], r["threshold"])
     )
+    same_ambiguity = [r for r in ties if r["ambiguity"] == ties[0]["ambiguity"]]
+    return same_ambiguity[len(same_ambiguity) // 2]
 
 
 def confidence_histogram(

@@ -48,6 +48,15 @@ def _cold_env(cache_dir: str) -> dict[str, str]:
     return rasa_env() | {"RASA_MAX_CACHE_SIZE": "0", "RASA_CACHE_DIRECTORY": cache_dir}
 
 
+def _error_of(output: str) -> str:
+    """Rasa's last exception line and the lines that explain it."""
+    lines = output.splitlines()
+    marks = [i for i, line in enumerate(lines) if "Exception:" in line or "Error:" in line]
+    if not marks:
+        return "\n".join(lines[-15:])
+    return "\n".join(line for line in lines[marks[-1] : marks[-1] + 4] if line.strip())
+
+
 def run_timed(args: list[str], log_file: Path, check: bool = True) -> Timed:
     """Run `rasa <args>` with Rasa's training cache off, output to `log_file` as it comes."""
     log_file.parent.mkdir(parents=True, exist_ok=True)
@@ -64,8 +73,7 @@ def run_timed(args: list[str], log_file: Path, check: bool = True) -> Timed:
         seconds, cpu = time.monotonic() - started, _children_cpu() - cpu
     output = log_file.read_text(encoding="utf-8", errors="replace")
     if check and done.returncode != 0:
-        errors = [line for line in output.splitlines() if "Error" in line or "Exception" in line]
-        raise RasaJobError("\n".join(errors[-8:]) or output[-1500:])
+        raise RasaJobError(_error_of(output))
     return Timed(seconds, cpu, done.returncode, output)
 
 

@@ -47,7 +47,7 @@ def candidates_table(report: dict[str, Any]) -> list[str]:
     ]
     for row in report["candidates"]:
         if row.get("error"):
-            reason = row["error"].splitlines()[-1][:160].replace("|", "/")
+            reason = " ".join(row["error"].split())[-240:].replace("|", "/")
             lines.append(f"| {row['candidate']} | failed to train: {reason} |||||||")
             continue
         intent = row["intent"]

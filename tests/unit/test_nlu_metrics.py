@@ -105,6 +105,20 @@ def test_chosen_threshold_weighs_a_wrong_intent_twice_a_rephrase() -> None:
     assert metrics.choose_threshold(rows)["threshold"] == 0.5
 
 
+def test_tied_thresholds_resolve_to_the_middle_one() -> None:
+    rows = [
+        {
+            "threshold": t,
+            "ambiguity": 0.1,
+            "fallback_rate": 0.2,
+            "accepted_wrong": 0.1,
+            "rejected_right": 0.1,
+        }
+        for t in (0.1, 0.2, 0.3)
+    ]
+    assert metrics.choose_threshold(rows)["threshold"] == 0.2
+
+
 def test_chosen_threshold_never_sends_most_messages_to_the_fallback() -> None:
     rows = [
         {
