@@ -77,11 +77,13 @@ def entities_table(report: dict[str, Any]) -> list[str]:
     return lines
 
 
-def threshold_section(
-    analysis: dict[str, Any], shown: tuple[float, ...] = (0.0, 0.05, 0.1)
-) -> list[str]:
+def threshold_section(analysis: dict[str, Any], configured: dict[str, float]) -> list[str]:
     if not analysis:
         return ["(the configured pipeline has no predictions)"]
+    s = analysis["suggested"]
+    # Every 0.1, plus the configured and the suggested points.
+    marked = {configured["threshold"], s["threshold"]}
+    shown = sorted({0.0, 0.05, 0.1, configured["ambiguity"], s["ambiguity"]})
     lines = [
         "Share of held-out messages (%) that fall back / get a wrong intent through / lose a "
         "right intent to the fallback, by threshold (rows) and ambiguity threshold (columns):",
@@ -91,7 +93,7 @@ def threshold_section(
     ]
     table = {(r["threshold"], r["ambiguity"]): r for r in analysis["table"]}
     for t in sorted({r["threshold"] for r in analysis["table"]}):
-        if round(t * 100) % 10 and t not in (0.45, 0.55):
+        if round(t * 100) % 10 and t not in marked:
             continue
         cells = []
         for a in shown:
@@ -103,7 +105,6 @@ def threshold_section(
                 f"{_pct(r['rejected_right'])}"
             )
         lines.append(f"| {t:g} | " + " | ".join(cells) + " |")
-    s = analysis["suggested"]
     lines += [
         "",
         "Top-intent confidence of right and wrong predictions:",
@@ -163,7 +164,7 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         "## Fallback threshold for the configured pipeline",
         "",
-        *threshold_section(report.get("threshold_analysis") or {}),
+        *threshold_section(report.get("threshold_analysis") or {}, report["configured_fallback"]),
     ]
     if report.get("policies"):
         parts += ["", "## Dialogue policies (with the configured NLU pipeline)", ""]
