@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.evaluation import compare, policies, report
+from bot.evaluation import compare, policies, rasa_jobs, report
 from bot.model import CONFIG
 
 # Components whose training draws random numbers, and the option that seeds them.
@@ -129,3 +129,15 @@ def test_report_shows_scored_and_failed_candidates() -> None:
         in text
     )
     assert "| sklearn_svm | failed to train: requires a DenseFeaturizer" in text
+
+
+def test_a_failed_training_reports_rasa_exception_and_its_explanation() -> None:
+    output = (
+        "INFO starting\nTraceback (most recent call last):\n    raise X(\n"
+        "rasa.engine.exceptions.GraphSchemaValidationException: 1 components are missing:\n"
+        "The following components require a DenseFeaturizer: train_SklearnIntentClassifier4.\n"
+    )
+    message = rasa_jobs._error_of(output)
+    assert message.startswith("rasa.engine.exceptions.GraphSchemaValidationException")
+    assert "require a DenseFeaturizer" in message
+    assert "INFO starting" not in message
