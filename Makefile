@@ -29,7 +29,11 @@ bench-staff: env ## Staff console lists at 100,000 conversations / 20,000 reques
 validate: env ## rasa data validate on the assistant's YAML
 	@RASA_TELEMETRY_ENABLED=false .venv-rasa/bin/rasa data validate --domain bot/domain --config config.yml --data data/nlu data/rules
 
+eval: env ## NLU pipelines and policies compared (EVAL_ARGS=--quick), then suggestion quality
+	@.venv/bin/triage nlu compare $(EVAL_ARGS)
+	@.venv/bin/python -m bot.catalogue.evaluate
+
 eval-suggestions: env ## Suggestion quality: recall@3/MRR per language, dev/test/holdout, vs keyword baseline
 	@.venv/bin/python -m bot.catalogue.evaluate
 
-.PHONY: help env run test browser-deps lint validate eval-suggestions bench-staff
+.PHONY: help env run test browser-deps lint validate eval eval-suggestions bench-staff

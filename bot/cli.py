@@ -6,6 +6,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
+from bot.evaluation.command import add_commands as add_nlu_commands
 from bot.settings import get_settings
 from bot.store import crud
 from bot.store.db import unit_of_work
@@ -121,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     model.add_parser("train", help="train unless the current model is up to date").set_defaults(
         func=_model_train
     )
+
+    add_nlu_commands(commands)
 
     requests = commands.add_parser("requests", help="filed requests").add_subparsers(
         dest="requests_command", required=True

@@ -1,0 +1,1 @@
+"""Choosing the Rasa pipeline by measurement: held-out split, candidates, metrics, report."""
