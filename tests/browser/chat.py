@@ -125,11 +125,19 @@ class Chat:
         self.replies(payload).click()
         self.idle()
 
+    def activity_answer(self) -> str:
+        """Pick the first suggestion, then continue once something is picked."""
+        if self.replies("/affirm").count():
+            return "/affirm"
+        return str(self.replies().first.get_attribute("data-payload"))
+
     def answer(self, slot: str, answers: dict[str, tuple[str, str]] = ANSWERS) -> None:
         """Answer whatever the assistant asks, from `answers`; a new question takes its first button."""
         if slot == "" and self.replies(NEED_MEDICINES).count():
             slot = "need_area"  # the greeting offers the need areas before the form starts
         how, value = answers.get(slot, ("", ""))
+        if slot == "activity_choice":
+            how, value = "button", self.activity_answer()
         if not how and self.replies().count():
             how, value = "button", str(self.replies().first.get_attribute("data-payload"))
         assert how, f"no answer for the question {slot!r}; the last messages: {self.bubbles()[-2:]}"
@@ -169,6 +177,8 @@ class Chat:
         if slot == "" and self.replies(NEED_MEDICINES).count():
             slot = "need_area"
         how, value = ANSWERS.get(slot, ("", ""))
+        if slot == "activity_choice":
+            how, value = "button", self.activity_answer()
         if not how and self.replies().count():
             how, value = "button", str(self.replies().first.get_attribute("data-payload"))
         assert how, f"no answer for the question {slot!r}"

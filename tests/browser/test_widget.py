@@ -62,9 +62,12 @@ def test_a_delegate_files_a_request_through_the_widget(open_page: OpenPage, stac
             expect(page.locator(".tc-replies.tc-prominent .tc-reply")).to_have_count(2)
             screenshot(page, "widget-desktop")
         chat.answer(slot)
-    assert {"description", "email", "consent", "confirmed"} <= seen
+    assert {"description", "activity_choice", "email", "consent", "confirmed"} <= seen
 
     [filed] = filed_requests(stack, chat.sender_id)
+    # The first suggestion was picked: it was shown, and it is what was chosen.
+    assert len(filed["selected_activity_ids"]) == 1
+    assert filed["selected_activity_ids"][0] == filed["suggested_activity_ids"][0]
     expected = {
         "member": "Kenya",
         "institution": "Ministry of Health",
