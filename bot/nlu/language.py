@@ -37,8 +37,16 @@ _NAMES = {
 # "don't" and "n'" leave "t" and "n" once apostrophes are split off.
 _NEGATIONS = {"not", "t", "no", "never", "pas", "ne", "n", "jamais", "sans", "without", "ni", "nor"}
 _CLAUSE = re.compile(r"[,;.!?¿¡:]|\b(?:but|mais|pero|sino)\b")
-# A message longer than this is not a bare request for a language, whatever it names.
-_REQUEST_WORDS = 8
+# A message longer than this is not a bare request for a language ("Spanish please")...
+_REQUEST_WORDS = 5
+# ...unless a verb asks for it: "I would rather write in English, my email is ...".
+_REQUEST_VERBS = set(
+    """speak talk write continue switch change answer reply respond prefer rather
+    parler parlez parle parlons ecrire ecrivez continuer continuons passer passez changer
+    repondre repondez prefere preferer preferons hablar hable habla hablas hablemos escribir
+    escriba seguir sigamos continuar continuemos cambiar cambie responder responda prefiero
+    preferiria""".split()  # noqa: SIM905
+)
 
 # Thresholds, measured on the training data (README, "French and Spanish"): with four
 # words or more, lingua never placed one of our examples in the wrong language above 0.75.
@@ -82,30 +90,50 @@ def detect(text: str, *, min_confidence: float = OPENING_CONFIDENCE) -> str | No
     return _LINGUA[best.language]
 
 
-def _named(folded: str) -> list[tuple[str, bool]]:
-    """Each language named in `folded`, with whether the name is negated in its clause."""
+@dataclass(frozen=True)
+class _Mention:
+    language: str
+    negated: bool  # "je ne parle pas anglais"
+    asked: bool  # a verb asks for it: "can we continue in French"
+
+
+def _named(folded: str) -> list[_Mention]:
+    """Each language named in `folded`, read within its clause."""
     found = []
     for clause in _CLAUSE.split(folded):
         tokens = re.findall(r"[a-z]+", clause)
         for i, token in enumerate(tokens):
             for code, names in _NAMES.items():
                 if token in names:
-                    negated = any(t in _NEGATIONS for t in tokens[max(0, i - 4) : i])
-                    found.append((code, negated))
+                    before = tokens[max(0, i - 4) : i]
+                    negated = any(t in _NEGATIONS for t in before)
+                    asked = any(t in _REQUEST_VERBS for t in before)
+                    found.append(_Mention(code, negated, asked))
     return found
+
+
+def _one(codes: set[str]) -> str | None:
+    return codes.pop() if len(codes) == 1 else None
 
 
 def requested_language(text: str) -> str | None:
     """The language a delegate asks for by name ("in French please", "en español")."""
-    wanted = {code for code, negated in _named(fold(text)) if not negated}
-    return wanted.pop() if len(wanted) == 1 else None
+    return _one({m.language for m in _named(fold(text)) if not m.negated})
 
 
-def asks_for_language(text: str) -> str | None:
-    """A short message that is a request for a language, even if the intent was missed."""
-    if len(words(text)) > _REQUEST_WORDS:
+def asks_for_language(text: str, *, verb_only: bool = False) -> str | None:
+    """A message that requests a language, even if Rasa missed the intent.
+
+    A bare name counts in a short message ("Spanish please"); in a longer one a verb must
+    ask for it ("I would rather write in English"), so "the Spanish version of the report"
+    is not a request. With `verb_only` only the verb form counts.
+    """
+    mentions = [m for m in _named(fold(text)) if not m.negated]
+    if asked := _one({m.language for m in mentions if m.asked}):
+        return asked
+    if verb_only or len(words(text)) > _REQUEST_WORDS:
         return None
-    return requested_language(text)
+    return _one({m.language for m in mentions})
 
 
 @dataclass(frozen=True)
@@ -136,7 +164,9 @@ def _chosen(text: str, ctx: Context, widget_switch: str | None) -> str | None:
         asked = requested_language(text) or detect(text)
         if asked:
             return asked
-    elif not ctx.free_text_answer and (asked := asks_for_language(text)):
+    # While a name or an institution is asked only a verb makes a request ("Agence française
+    # du médicament" is an answer).
+    elif asked := asks_for_language(text, verb_only=ctx.free_text_answer):
         return asked
     if ctx.free_text_answer:
         return widget_switch

@@ -19,7 +19,9 @@ pytestmark = pytest.mark.integration
 def trained_model() -> Path:
     """The model for the current data; trained only if models/ does not have it yet."""
     # models/ by default; TRIAGE_MODEL_DIR lets several checkouts share trained models.
-    return ensure_model(get_settings().model_dir, log_file=ROOT / "var" / "logs" / "train-tests.log")
+    return ensure_model(
+        get_settings().model_dir, log_file=ROOT / "var" / "logs" / "train-tests.log"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -106,6 +106,21 @@ def test_answers_to_free_text_questions_never_switch(text: str, slot: str) -> No
     assert choose(text, Context(current="en", free_text_answer=True)) is None
 
 
+def test_a_request_with_a_verb_is_heard_while_the_email_is_asked() -> None:
+    text = "Actually I would rather write in English, my email is john.smith@minsa.gob.pe"
+    assert choose(text, Context(current="es", free_text_answer=True)) == "en"
+
+
+def test_an_institution_with_a_language_adjective_is_an_answer_not_a_request() -> None:
+    ctx = Context(current="en", free_text_answer=True)
+    assert choose("Agence française du médicament", ctx) is None
+
+
+def test_a_language_mentioned_in_a_need_is_not_a_request() -> None:
+    assert asks_for_language("we need the training materials in French") is None
+    assert asks_for_language("can we continue in French") == "fr"
+
+
 def test_an_explicit_request_switches_even_while_a_name_is_asked() -> None:
     ctx = Context(current="en", intent="change_language", free_text_answer=True)
     assert choose("en français svp", ctx) == "fr"
