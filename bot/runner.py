@@ -172,7 +172,7 @@ class Stack:
         )
         self.services = [action, rasa, web]
 
-    def start(self, timeout: float = 240) -> None:
+    def start(self, timeout: float = 600) -> None:
         """Start everything and wait until each answers its health check."""
         sqlite_file(self.settings.tracker_database_url).parent.mkdir(parents=True, exist_ok=True)
         upgrade(self.settings.database_url)
