@@ -2,6 +2,7 @@
 
 import pytest
 
+from bot.catalogue import get_catalogue
 from bot.runner import Stack
 from tests.integration.conftest import Delegate
 from tests.integration.test_conversation import requests_of
@@ -9,13 +10,16 @@ from tests.integration.test_conversation import requests_of
 pytestmark = pytest.mark.integration
 
 MEDICINES = '/inform{"need_area":"medicines"}'
-# The same request in each language: greeting, button, need, country, institution, name,
-# email, organizations, consent, confirmation. Not training examples.
+# The same request in each language: greeting, button, need, a suggested activity picked by
+# its place in the list, country, institution, name, email, organizations, consent,
+# confirmation. Not training examples.
 SCRIPTS = {
     "en": [
         "hi",
         MEDICINES,
         "We want to issue a compulsory licence for an antiviral because prices are too high",
+        "the first one",
+        "continue",
         "Ivory Coast",
         "Ministry of Health and Public Hygiene",
         "Awa Koné",
@@ -28,6 +32,8 @@ SCRIPTS = {
         "bonjour",
         MEDICINES,
         "Nous voulons accorder une licence obligatoire pour un antiviral car les prix sont trop élevés",
+        "la première",
+        "continuer",
         "Côte d'Ivoire",
         "Ministère de la Santé et de l'Hygiène publique",
         "Awa Koné",
@@ -40,6 +46,8 @@ SCRIPTS = {
         "hola",
         MEDICINES,
         "Queremos conceder una licencia obligatoria para un antiviral porque los precios son muy altos",
+        "la primera",
+        "continuar",
         "Costa de Marfil",
         "Ministerio de Salud e Higiene Pública",
         "Awa Koné",
@@ -52,6 +60,8 @@ SCRIPTS = {
 EXPECTING = [
     None,
     "description",
+    "activity_choice",
+    "activity_choice",
     "member",
     "institution",
     "requester_name",
@@ -62,8 +72,13 @@ EXPECTING = [
     None,
 ]
 WORDS = {
-    "fr": ("De quoi avez-vous besoin", "Voici votre demande", "Votre référence est **TA-"),
-    "es": ("¿En qué necesita ayuda?", "Esta es su solicitud", "Su referencia es **TA-"),
+    "fr": (
+        "De quoi avez-vous besoin",
+        "Ajouté :",
+        "Voici votre demande",
+        "Votre référence est **TA-",
+    ),
+    "es": ("¿En qué necesita ayuda?", "Añadido:", "Esta es su solicitud", "Su referencia es **TA-"),
 }
 
 
@@ -85,16 +100,22 @@ def test_a_delegate_writing_only_in_their_language_needs_no_more_turns_than_in_e
     assert seen["en"] == EXPECTING
     assert seen[lang] == seen["en"]
 
-    greeting, summary, filed_words = WORDS[lang]
+    greeting, added, summary, filed_words = WORDS[lang]
     assert greeting in texts[lang][0]
-    assert summary in texts[lang][8] and "OMPI, OMC" in texts[lang][8]
-    assert filed_words in texts[lang][9]
+    assert added in texts[lang][3]
+    assert summary in texts[lang][10] and "OMPI, OMC" in texts[lang][10]
+    assert filed_words in texts[lang][11]
 
     [filed] = requests_of(stack, delegates[lang].sender_id)
     [english] = requests_of(stack, delegates["en"].sender_id)
     assert filed["language"] == lang and english["language"] == "en"
     assert filed["description"] == SCRIPTS[lang][2]  # staff read the delegate's own words
-    assert filed["institution"] == SCRIPTS[lang][4]
+    assert filed["institution"] == SCRIPTS[lang][6]
+    # The suggestions were listed under their titles in the delegate's language.
+    [chosen] = filed["selected_activity_ids"]
+    assert chosen == filed["suggested_activity_ids"][0]
+    title = next(a.title for a in get_catalogue().activities if a.id == chosen)
+    assert title.get(lang) in texts[lang][2] and title.get(lang) in texts[lang][3]
     same = ("member", "requester_name", "email", "need_area", "organizations", "topics")
     assert {k: filed[k] for k in same} == {k: english[k] for k in same}
     assert filed["member"] == "Côte d'Ivoire" and filed["organizations"] == ["WIPO", "WTO"]
@@ -109,6 +130,9 @@ def test_a_french_opening_paragraph_is_not_asked_again_and_can_be_corrected(
         "Nos importations de tests rapides sont bloquées par des restrictions à l'exportation "
         "et nous souhaitons l'appui de l'OMC d'ici trois mois. Mon courriel : m.ouedraogo@sante.gov.bf"
     )
+    # Every detail was in the paragraph: after the suggestions only the consent is left.
+    assert delegate.expecting == "activity_choice"
+    delegate.say("aucune ne correspond à notre besoin")
     assert delegate.expecting == "consent"
     delegate.say("pourquoi avez-vous besoin de mes données ?")
     assert "avis de confidentialité" in delegate.text and delegate.expecting == "consent"
@@ -140,11 +164,12 @@ def test_a_spanish_delegate_changes_their_mind_mid_form(stack: Stack) -> None:
         "Buenos días, soy la Dra. Lucía Fernández, del Ministerio de Salud de Chile. "
         "Necesitamos asesoría sobre la compra de medicamentos antivirales."
     )
-    assert delegate.last["language"] == "es" and delegate.expecting == "email"
+    assert delegate.last["language"] == "es" and delegate.expecting == "activity_choice"
     delegate.say("¿es usted un robot?")
-    assert "asistente automático" in delegate.text and delegate.expecting == "email"
+    assert "asistente automático" in delegate.text and delegate.expecting == "activity_choice"
+    # Going on with other details ends the suggestions step.
     delegate.say("en realidad es para vacunas, no medicamentos")
-    assert "vacunas" in delegate.text and delegate.expecting == "email"
+    assert "Anotado — Área: vacunas" in delegate.text and delegate.expecting == "email"
     delegate.say("lucia.fernandez@minsal.cl")
     delegate.say("las tres")
     delegate.say("acepto")
@@ -161,7 +186,9 @@ def test_the_conversation_follows_a_switch_of_language_but_not_a_name(stack: Sta
     asked = delegate.expecting
     delegate.say("¿podemos seguir en español, por favor?")
     assert delegate.last["language"] == "es" and "sigamos en español" in delegate.text
-    assert delegate.expecting == asked
+    assert delegate.expecting == asked == "activity_choice"
+    delegate.say("ninguna de estas")
+    assert delegate.expecting == "member" and "¿Qué gobierno representa?" in delegate.text
     delegate.say("Perú")
     delegate.say("Ministry of Health")  # an institution's name in English: still Spanish
     delegate.say("John Smith")
