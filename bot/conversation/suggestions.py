@@ -222,6 +222,6 @@ def details(activity: Activity, language: str) -> dict[str, Any]:
         "summary": activity.summary.get(language),
         "description": activity.description,
         "languages": languages,
-        "source_url": activity.source_url,
+        "source_url": str(activity.source_url),
         "status": status,
     }

@@ -19,7 +19,7 @@ SCRIPTS = {
         MEDICINES,
         "We want to issue a compulsory licence for an antiviral because prices are too high",
         "the first one",
-        "continue",
+        "/affirm",  # the Continue button: English data reads a typed "continue" as cancel
         "Ivory Coast",
         "Ministry of Health and Public Hygiene",
         "Awa Koné",
