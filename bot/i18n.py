@@ -68,8 +68,8 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "WTO": {"en": "WTO", "fr": "OMC", "es": "OMC"},
     "not_sure": {
         "en": "not sure (the secretariats decide)",
-        "fr": "je ne sais pas (les secrétariats décident)",
-        "es": "no estoy seguro (deciden las secretarías)",
+        "fr": "sans préférence (au choix des secrétariats)",
+        "es": "sin preferencia (a criterio de las secretarías)",
     },
     # Request statuses, as a delegate sees them.
     "new": {"en": "received", "fr": "reçue", "es": "recibida"},

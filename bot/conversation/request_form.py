@@ -278,10 +278,7 @@ def _member(value: Any, turn: Turn) -> Validation:
 
 
 def _institution(value: Any, turn: Turn) -> Validation:
-    text = " ".join(str(value).split()).strip(" .,")
-    named = extract.institution(text)
-    if named and len(named) < len(text):
-        text = named
+    text = extract.institution_answer(" ".join(str(value).split()).strip(" .,"))
     if len(text) < 2 or len(text) > 300 or "@" in text or not any(ch.isalpha() for ch in text):
         return Validation({"institution": None}, [Reply("utter_invalid_institution")])
     return Validation({"institution": text[0].upper() + text[1:]})

@@ -27,10 +27,37 @@ NONE = "none"
 
 # Ordinals only: "one", "un" or "dos" also occur in ordinary sentences.
 _ORDINALS = {
-    0: {"first", "1", "1st", "premier", "premiere", "1er", "1re", "primero", "primera", "1o", "1a"},
-    1: {"second", "2", "2nd", "deuxieme", "seconde", "2e", "segundo", "segunda", "2o", "2a"},
-    2: {"third", "3", "3rd", "troisieme", "3e", "tercero", "tercera", "3o", "3a"},
+    0: {
+        "first",
+        "1",
+        "1st",
+        "premier",
+        "premiere",
+        "1er",
+        "1re",
+        "1ere",
+        "primero",
+        "primera",
+        "1o",
+        "1a",
+    },
+    1: {
+        "second",
+        "2",
+        "2nd",
+        "deuxieme",
+        "seconde",
+        "2e",
+        "2eme",
+        "segundo",
+        "segunda",
+        "2o",
+        "2a",
+    },
+    2: {"third", "3", "3rd", "troisieme", "3e", "3eme", "tercero", "tercera", "3o", "3a"},
 }
+# "les deux", "las dos": both, said as French and Spanish speakers say it.
+_BOTH = re.compile(r"\b(?:les deux|tous les deux|toutes les deux|las dos|los dos)\b")
 _ALL = {"both", "all", "tous", "toutes", "ambos", "ambas", "todos", "todas"}
 _LAST = {"last", "dernier", "derniere", "ultimo", "ultima"}
 
@@ -91,7 +118,7 @@ def picked(turn: Turn) -> Picked:
 
 def ordinal_choice(text: str, batch: list[str]) -> list[str]:
     tokens = set(words(text))
-    if tokens & _ALL and batch:
+    if (tokens & _ALL or _BOTH.search(fold(text))) and batch:
         return list(batch)
     chosen = [batch[i] for i, names in _ORDINALS.items() if tokens & names and i < len(batch)]
     if tokens & _LAST and batch:
@@ -195,6 +222,6 @@ def details(activity: Activity, language: str) -> dict[str, Any]:
         "summary": activity.summary.get(language),
         "description": activity.description,
         "languages": languages,
-        "source_url": activity.source_url,
+        "source_url": str(activity.source_url),
         "status": status,
     }

@@ -24,6 +24,10 @@ _SHOWN = (
 )
 
 
+# French typography puts a (non-breaking) space before a colon.
+_COLON = {"fr": "\u00a0:"}
+
+
 def render(slots: dict[str, Any], language: str) -> str:
     """One markdown line per filled field, in the delegate's language."""
     lines = []
@@ -31,7 +35,8 @@ def render(slots: dict[str, Any], language: str) -> str:
         value = slots.get(name)
         if value in (None, "", []):
             continue
-        lines.append(f"- **{field_label(name, language)}:** {_shown(name, value, language)}")
+        label = field_label(name, language) + _COLON.get(language, ":")
+        lines.append(f"- **{label}** {_shown(name, value, language)}")
     return "\n".join(lines)
 
 

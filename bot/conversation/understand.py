@@ -11,7 +11,7 @@ from typing import Any
 from bot.conversation.turn import REQUEST_FORM, STATUS_FORM, Turn
 from bot.members import get_directory
 from bot.nlu import extract
-from bot.nlu.language import detect, requested_language
+from bot.nlu.language import SUPPORTED, Context, choose
 from bot.nlu.text import fold
 
 NEED_AREAS = ("vaccines", "medicines", "technologies")
@@ -20,7 +20,8 @@ NEED_AREAS = ("vaccines", "medicines", "technologies")
 FREE_TEXT_SLOTS = frozenset({"requester_name", "institution", "email", "member"})
 _CHANGE_OF_MIND = re.compile(
     r"\b(actually|instead|rather|changed? my mind|not .+ but|correction|sorry|i meant|"
-    r"en fait|plutot|finalement|je voulais dire|en realidad|mejor dicho|mas bien|quise decir|"
+    r"en fait|plutot|finalement|je voulais dire|je me suis trompe|au lieu de|et non pas|"
+    r"en realidad|mejor dicho|mas bien|quise decir|me equivoque|en vez de|en lugar de|"
     r"perdon|pardon)\b"
 )
 
@@ -89,31 +90,28 @@ def understand(turn: Turn) -> dict[str, Any]:
 
 def _language(turn: Turn) -> dict[str, Any]:
     """Follow the widget's language switch, an explicit request, or the words themselves."""
-    current = turn.slot("language") or "en"
     announced = turn.metadata.get("language")
     updates: dict[str, Any] = {}
-    chosen: str | None = None
-    if announced in ("en", "fr", "es") and announced != turn.slot("ui_language"):
+    if announced in SUPPORTED and announced != turn.slot("ui_language"):
         updates["ui_language"] = announced
-        chosen = announced
-    if turn.intent == "change_language" and (asked := requested_language(turn.text)):
-        chosen = asked
-    elif chosen is None and not turn.is_payload and _reads_as_prose(turn):
-        chosen = detect(turn.text)
-    if chosen and chosen != current:
+    context = Context(
+        current=turn.language,
+        announced=announced,
+        last_announced=turn.slot("ui_language"),
+        opening=_is_opening(turn),
+        intent=turn.intent,
+        # Names, emails and institutions say nothing about the language of the conversation.
+        free_text_answer=turn.requested_slot in FREE_TEXT_SLOTS,
+        is_payload=turn.is_payload,
+    )
+    if chosen := choose(turn.text, context):
         updates["language"] = chosen
     return updates
 
 
-def _reads_as_prose(turn: Turn) -> bool:
-    """Names, emails and institutions say nothing about the language of the conversation."""
-    if turn.requested_slot in FREE_TEXT_SLOTS:
-        return False
-    return len(turn.text.split()) >= 3 or turn.slot("language") is None or _is_opening(turn)
-
-
 def _is_opening(turn: Turn) -> bool:
-    return not any(e.get("event") == "user" for e in turn.events[:-1])
+    """No delegate message before this one (in this session or an earlier one)."""
+    return sum(1 for e in turn.events if e.get("event") == "user") <= 1
 
 
 def _member_in(turn: Turn) -> str | None:

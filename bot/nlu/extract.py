@@ -66,18 +66,24 @@ def organizations(text: str) -> list[str]:
     named = list(dict.fromkeys(org for _, org in sorted(found)))
     if named:
         return named
-    if _any_phrase(folded, lex["all"]):
+    # "todas", "toutes", "any" answer the question; inside a paragraph they mean anything.
+    short = len(folded.split()) <= _SHORT_ANSWER_WORDS
+    if _any_phrase(folded, lex["all"], single_words=short):
         return list(ORGANIZATIONS)
-    if _any_phrase(folded, lex["not_sure"]):
+    if _any_phrase(folded, lex["not_sure"], single_words=short):
         return ["not_sure"]
     return []
 
 
-def _any_phrase(folded: str, by_language: dict[str, list[str]]) -> bool:
+_SHORT_ANSWER_WORDS = 6
+
+
+def _any_phrase(folded: str, by_language: dict[str, list[str]], *, single_words: bool) -> bool:
     return any(
         re.search(rf"(?<![a-z]){re.escape(fold(p))}(?![a-z])", folded)
         for phrases in by_language.values()
         for p in phrases
+        if single_words or " " in fold(p)
     )
 
 
@@ -112,6 +118,30 @@ def institution(text: str) -> str | None:
     return clip(original, 200) if len(original.split()) >= 2 else None
 
 
+# What precedes the institution's name in an answer like "I work at the Ministry of ...".
+# "de"/"del" alone connect a unit to its ministry ("Unidad de Vacunas del Ministerio"): only
+# after "I am" do they introduce the institution.
+_INSTITUTION_LEAD = re.compile(
+    r"(?:\b(?:at|for|in|with|from|au|aux|a|pour|dans|chez|en|para|con|desde)"
+    r"|\b(?:soy|somos|vengo|je suis|nous sommes)\s+(?:de|del|du|des))"
+    r"(?:\s+(?:the|le|la|les|l'|el|los|las))?\s*$|^(?:the|le|la|les|l'|el|los|las)\s*$"
+)
+
+
+def institution_answer(text: str) -> str:
+    """The institution in a direct answer, whole ("Ministerio de Salud y Protección Social").
+
+    Only a lead-in ("I work at the", "je travaille à la", "trabajo en el") is dropped:
+    unlike in running text, "and"/"et"/"y" here belong to the name.
+    """
+    folded = fold(text)
+    m = _INSTITUTION.search(folded)
+    if m is None or m.start(1) == 0 or not _INSTITUTION_LEAD.search(folded[: m.start(1)]):
+        return text
+    rest = re.split(r"[.;!?]", folded[m.start(1) :], maxsplit=1)[0].rstrip(" ,")
+    return text_span(text, folded, m.start(1), m.start(1) + len(rest))
+
+
 def text_span(text: str, folded: str, start: int, end: int) -> str:
     """Map a span of `fold(text)` back onto the original text when lengths line up."""
     if len(fold(text)) == len(folded) and len(text) == len(folded):
@@ -125,17 +155,21 @@ _TIMELINE = re.compile(
     r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
     r"|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre"
     r"|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre"
-    r"|next year|l'annee prochaine|el proximo ano|20\d\d|q[1-4])(?:\s+20\d\d)?"
+    r"|next year|l'annee prochaine|el proximo ano|(?:la )?fin de l'annee|fin d'annee|fin de ano|the end of the year"
+    r"|20\d\d|q[1-4])(?:\s+20\d\d)?"
     r"|(?:within|in|dans|d'ici|en|dentro de)\s+(?:the next\s+|les\s+|los\s+proximos\s+)?(?:\d+|one|two|three|six|un|une|deux|trois|six|uno|una|dos|tres|seis)\s+"
     r"(?:days?|weeks?|months?|years?|jours?|semaines?|mois|ans?|annees?|dias?|semanas?|meses?|anos?)"
-    r"|urgent(?:ly)?|as soon as possible|asap|au plus vite|des que possible|urgente(?:mente)?|lo antes posible|cuanto antes)\b"
+    r"|urgent(?:ly)?|as soon as possible|asap|au plus vite|des que possible|au plus tot|le plus tot possible"
+    r"|urgente(?:mente)?|lo antes posible|lo mas pronto posible|cuanto antes|a la brevedad)\b"
 )
 
 
 def timeline(text: str) -> str | None:
     """A deadline or urgency the delegate volunteers ("within three months", "urgent")."""
-    m = _TIMELINE.search(fold(text))
-    return m.group(0) if m else None
+    folded = fold(text)
+    m = _TIMELINE.search(folded)
+    # The delegate's own spelling: "antes de fin de año", not its folded form.
+    return text_span(text, folded, m.start(), m.end()) if m else None
 
 
 _PRIOR = re.compile(
@@ -170,7 +204,8 @@ def expected_outcome(text: str) -> str | None:
 
 _NAME_LEAD = re.compile(
     r"^(?:my name is|my name's|name is|i am|i'm|im|this is|it's|it is|je m'appelle|je suis|moi c'est"
-    r"|mon nom est|c'est|me llamo|mi nombre es|soy|habla|le saluda)\s+",
+    r"|mon nom est|mon nom c'est|je me nomme|c'est|me llamo|yo me llamo|mi nombre es|yo soy|soy|habla"
+    r"|le saluda)\s+",
     re.IGNORECASE,
 )
 _TITLES = re.compile(r"^(?:mr|mrs|ms|dr|prof|m|mme|sr|sra|srta|dra)\.?\s+", re.IGNORECASE)
@@ -216,7 +251,8 @@ def person_name(text: str) -> str | None:
 
 
 _NAME_IN_SENTENCE = re.compile(
-    r"\b(?i:my name is|i am|i'm|this is|je m'appelle|je suis|mon nom est|me llamo|mi nombre es|soy)"
+    r"\b(?i:my name is|i am|i'm|this is|je m'appelle|je me nomme|je suis|mon nom est|me llamo"
+    r"|mi nombre es|soy|habla)"
     r"\s+(?i:(?:la|el|le)\s+)?"
     r"((?:(?:Dr|Mr|Mrs|Ms|Prof|Mme|M|Sr|Sra|Srta|Dra)\.?\s+)?"
     r"[A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+){0,3})"
@@ -327,6 +363,32 @@ _YES = {
     "yes please",
     "oui merci",
     "si gracias",
+    "ouais",
+    "ouai",
+    "dac",
+    "d'acc",
+    "c'est bon",
+    "c bon",
+    "tout a fait",
+    "absolument",
+    "je confirme",
+    "je suis d'accord",
+    "je consens",
+    "entendu",
+    "volontiers",
+    "ca me va",
+    "claro que si",
+    "por supuesto",
+    "desde luego",
+    "dale",
+    "listo",
+    "estoy de acuerdo",
+    "asi es",
+    "exacto",
+    "esta bien",
+    "me parece bien",
+    "afirmativo",
+    "doy mi consentimiento",
 }
 _NO = {
     "no",
@@ -352,7 +414,25 @@ _NO = {
     "faux",
     "incorrecto",
     "no es correcto",
+    "nan",
+    "pas question",
+    "certainement pas",
+    "absolument pas",
+    "je ne suis pas d'accord",
+    "je ne consens pas",
+    "de ninguna manera",
+    "para nada",
+    "nop",
+    "negativo",
+    "claro que no",
+    "me niego",
+    "no doy mi consentimiento",
 }
+
+
+# A reply that starts with one of these ("oui, envoyez", "vale, adelante") answers the question.
+_YES_FIRST = {"yes", "oui", "ouais", "si", "yeah", "ok", "okay", "sure", "claro", "vale", "dale"}
+_NO_FIRST = {"no", "non", "nope", "nan"}
 
 
 def yes_or_no(text: str) -> bool | None:
@@ -363,8 +443,8 @@ def yes_or_no(text: str) -> bool | None:
     if folded in _NO:
         return False
     first = folded.split(" ", 1)[0].strip(",.!")
-    if first in {"yes", "oui", "si", "yeah", "ok", "okay", "sure"}:
+    if first in _YES_FIRST:
         return True
-    if first in {"no", "non", "nope"}:
+    if first in _NO_FIRST:
         return False
     return None

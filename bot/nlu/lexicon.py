@@ -60,7 +60,8 @@ class PhraseMatcher:
                 phrase = m.group(0)
                 found.append(Hit(label, m.start(), phrase, self._is_weak(phrase)))
         if typos:
-            found.extend(self._typo_hits(folded, {h.start for h in found}))
+            taken = [(h.start, h.start + len(h.phrase)) for h in found]
+            found.extend(self._typo_hits(folded, taken))
         return sorted(found, key=lambda h: h.start)
 
     def labels(self, text: str, *, typos: bool = True) -> list[str]:
@@ -72,16 +73,18 @@ class PhraseMatcher:
     def _is_weak(self, phrase: str) -> bool:
         return phrase in self._weak or phrase.rstrip("s") in self._weak
 
-    def _typo_hits(self, folded: str, taken: set[int]) -> Iterable[Hit]:
+    def _typo_hits(self, folded: str, taken: list[tuple[int, int]]) -> Iterable[Hit]:
         for m in re.finditer(r"[a-z]{6,}", folded):
-            if m.start() in taken:
+            # A word inside a phrase already found ("liberte d'exploitation") is not re-read.
+            if any(start <= m.start() < end for start, end in taken):
                 continue
             word = m.group(0)
             budget = _typo_budget(word)
             best = process.extractOne(
                 word, self._single.keys(), scorer=OSA.distance, score_cutoff=budget
             )
-            if best is not None and best[1] > 0:
+            # The shorter of the two words bounds the edits: "procedure" is not "procure".
+            if best is not None and 0 < best[1] <= _typo_budget(best[0]):
                 term = best[0]
                 yield Hit(self._single[term], m.start(), word, self._is_weak(term))
 

@@ -1,0 +1,201 @@
+"""Which language a conversation is in, and when a delegate's message changes it."""
+
+import pytest
+
+from bot.conversation.turn import Turn
+from bot.conversation.understand import understand
+from bot.nlu.language import Context, asks_for_language, choose, detect, requested_language
+from tests.utils.rasa import tracker
+
+
+def turn(text: str, **kwargs: object) -> Turn:
+    return Turn.from_tracker(tracker(text, **kwargs))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("hola", "es"),
+        ("bonjour", "fr"),
+        ("bjr", "fr"),
+        ("hello", "en"),
+        ("Nous voulons produire des vaccins", "fr"),
+        ("necesitamos ayuda con las vacunas", "es"),
+        ("we need help with export restrictions on syringes for our hospitals", "en"),
+        ("ok", None),
+        ("Kenya", None),
+        ("a.traore@sante.gov.ml", None),
+        ("", None),
+    ],
+)
+def test_detect_places_a_message_or_admits_it_cannot(text: str, language: str | None) -> None:
+    assert detect(text) == language
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("can we continue in French?", "fr"),
+        ("en español por favor", "es"),
+        ("En Espanol", "es"),
+        ("parlez-vous anglais ?", "en"),
+        ("¿podemos seguir en castellano?", "es"),
+        ("je ne parle pas anglais, en français svp", "fr"),
+        ("no entiendo inglés, en español por favor", "es"),
+        ("I don't speak Spanish, English please", "en"),
+        ("no hablo inglés", None),  # the language wanted is the one written: see choose()
+        ("English or French?", None),
+        ("Agencia Española de Medicamentos", None),  # an adjective, not a request
+    ],
+)
+def test_requested_language_reads_names_and_negations(text: str, language: str | None) -> None:
+    assert requested_language(text) == language
+
+
+def test_a_long_message_naming_a_language_is_not_a_request_for_it() -> None:
+    text = "We would like WIPO to send us the Spanish version of the patent landscape report on vaccines"
+    assert asks_for_language(text) is None
+    assert asks_for_language("Spanish please") == "es"
+
+
+# --- the switching rules -----------------------------------------------------------------
+
+
+def test_the_widget_language_is_used_for_a_short_opening() -> None:
+    assert choose("hello", Context(current="en", announced="fr", opening=True)) == "fr"
+
+
+def test_an_opening_sentence_in_another_language_beats_the_pages_default() -> None:
+    text = "Necesitamos ayuda con una licencia obligatoria para un antiviral"
+    assert choose(text, Context(current="en", announced="fr", opening=True)) == "es"
+
+
+def test_without_the_widget_the_first_word_is_enough() -> None:
+    assert choose("hola", Context(current="en", opening=True)) == "es"
+    assert choose("ok", Context(current="en", opening=True)) is None
+
+
+def test_a_widget_switch_mid_conversation_is_followed() -> None:
+    ctx = Context(current="fr", announced="es", last_announced="fr")
+    assert choose("ok", ctx) == "es"
+
+
+def test_the_same_widget_language_again_changes_nothing() -> None:
+    ctx = Context(current="es", announced="fr", last_announced="fr")
+    assert choose("ok", ctx) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["ok", "oui", "merci beaucoup", "gracias", "sí, acepto", "OMS y OMC"]
+)
+def test_short_answers_never_switch(text: str) -> None:
+    assert choose(text, Context(current="en")) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "slot"),
+    [
+        ("Ministerio de Salud Pública y Bienestar Social", "institution"),
+        ("Agence nationale de réglementation pharmaceutique du Sénégal", "institution"),
+        ("Jean-Baptiste Kaboré Ouédraogo", "requester_name"),
+        ("République démocratique du Congo", "member"),
+        ("mi correo es ana.perez@minsa.gob.pe", "email"),
+    ],
+)
+def test_answers_to_free_text_questions_never_switch(text: str, slot: str) -> None:
+    assert choose(text, Context(current="en", free_text_answer=True)) is None
+
+
+def test_a_request_with_a_verb_is_heard_while_the_email_is_asked() -> None:
+    text = "Actually I would rather write in English, my email is john.smith@minsa.gob.pe"
+    assert choose(text, Context(current="es", free_text_answer=True)) == "en"
+
+
+def test_an_institution_with_a_language_adjective_is_an_answer_not_a_request() -> None:
+    ctx = Context(current="en", free_text_answer=True)
+    assert choose("Agence française du médicament", ctx) is None
+
+
+def test_a_language_mentioned_in_a_need_is_not_a_request() -> None:
+    assert asks_for_language("we need the training materials in French") is None
+    assert asks_for_language("can we continue in French") == "fr"
+
+
+def test_an_explicit_request_switches_even_while_a_name_is_asked() -> None:
+    ctx = Context(current="en", intent="change_language", free_text_answer=True)
+    assert choose("en français svp", ctx) == "fr"
+
+
+def test_a_request_for_a_language_is_heard_even_when_the_intent_is_missed() -> None:
+    assert choose("en español por favor", Context(current="en", intent="inform")) == "es"
+
+
+def test_a_change_language_request_that_names_none_follows_its_own_words() -> None:
+    ctx = Context(current="en", intent="change_language")
+    assert choose("je ne parle pas anglais", ctx) == "fr"
+    assert choose("can we switch language?", ctx) is None
+
+
+def test_a_sentence_in_another_language_switches_mid_conversation() -> None:
+    text = "Perdón, prefiero escribir en mi idioma. Necesitamos vacunas para la población."
+    assert choose(text, Context(current="en")) == "es"
+
+
+def test_a_sentence_with_a_foreign_name_in_it_does_not_switch() -> None:
+    text = "We need help with the Ministerio de Salud Pública of Paraguay"
+    assert choose(text, Context(current="en")) is None
+
+
+def test_a_button_never_switches_unless_the_widget_did() -> None:
+    assert choose("/affirm", Context(current="fr", is_payload=True)) is None
+    ctx = Context(current="fr", announced="es", last_announced="fr", is_payload=True)
+    assert choose("/affirm", ctx) == "es"
+
+
+# --- through understand(), as the action server runs it ------------------------------------
+
+
+def test_the_opening_message_sets_the_language_and_remembers_the_widget() -> None:
+    updates = understand(turn("bonjour", intent="greet", earlier_user_messages=0))
+    assert updates == {"language": "fr"}
+    updates = understand(
+        turn("hola", intent="greet", metadata={"language": "es"}, earlier_user_messages=0)
+    )
+    assert updates == {"ui_language": "es", "language": "es"}
+
+
+def test_an_english_paragraph_on_a_french_page_stays_in_english() -> None:
+    updates = understand(
+        turn(
+            "Hello, we need advice on a compulsory licence for an antiviral medicine",
+            intent="describe_need",
+            metadata={"language": "fr"},
+            earlier_user_messages=0,
+        )
+    )
+    assert updates["ui_language"] == "fr"
+    assert "language" not in updates  # already English
+
+
+def test_a_name_typed_in_a_french_conversation_keeps_it_french() -> None:
+    updates = understand(
+        turn(
+            "John Smith",
+            intent="inform",
+            active_loop="request_form",
+            slots={"requested_slot": "requester_name", "language": "fr"},
+        )
+    )
+    assert "language" not in updates
+
+
+def test_asking_for_spanish_in_the_form_switches_the_conversation() -> None:
+    updates = understand(
+        turn(
+            "¿podemos seguir en español?",
+            intent="change_language",
+            active_loop="request_form",
+            slots={"requested_slot": "email", "language": "en"},
+        )
+    )
+    assert updates == {"language": "es"}
