@@ -11,8 +11,14 @@ env: ## Create or update both environments (.venv, .venv-rasa)
 run: env ## Train if needed, migrate, start Rasa + actions + web (Ctrl-C stops all)
 	@.venv/bin/triage run
 
+run-prod: env ## Production deployment: 2 Rasa, 2 actions, 2 web behind nginx, PostgreSQL, Redis (.env)
+	@.venv/bin/triage run-prod
+
 test: env ## Unit and integration tests (trains the model once if needed)
 	@.venv/bin/pytest
+
+bench: env ## Load benchmark: bare Rasa vs embedded vs production (ARGS=--quick for a smoke run)
+	@.venv/bin/python scripts/bench.py $(ARGS)
 
 lint: env ## ruff and mypy
 	@.venv/bin/ruff check bot actions tests
@@ -22,4 +28,4 @@ lint: env ## ruff and mypy
 validate: env ## rasa data validate on the assistant's YAML
 	@RASA_TELEMETRY_ENABLED=false .venv-rasa/bin/rasa data validate --domain bot/domain --config config.yml --data data/nlu data/rules --fail-on-warnings
 
-.PHONY: help env run test lint validate
+.PHONY: help env run run-prod test bench lint validate

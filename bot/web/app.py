@@ -9,6 +9,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from bot.settings import get_settings
 from bot.store.db import session_factory
 from bot.web import chat, pages, requests_api
+from bot.web.conversation_lock import ConversationLocks, RedisConversationLocks
 from bot.web.limits import BodyLimit
 from bot.web.rasa_client import RasaClient
 from bot.web.replies_cache import RepliesCache
@@ -23,11 +24,19 @@ def create_app() -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.rasa = RasaClient(
-            settings.rasa_url, settings.rasa_token, settings.rasa_timeout_seconds
+            settings.rasa_urls, settings.rasa_token, settings.rasa_timeout_seconds
         )
         app.state.replies = RepliesCache(session_factory())
+        app.state.conversation_locks = (
+            RedisConversationLocks(
+                settings.redis_url, settings.lock_key_prefix, settings.rasa_timeout_seconds
+            )
+            if settings.conversation_lock
+            else ConversationLocks()
+        )
         yield
         await app.state.rasa.close()
+        await app.state.conversation_locks.close()
 
     app = FastAPI(
         title="Trilateral TA triage assistant",
