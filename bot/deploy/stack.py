@@ -168,25 +168,28 @@ class ProdStack:
                 )
             )
         for i, port in enumerate(self.ports.web, 1):
-            cmd = [PYTHON, "-m", "uvicorn", "bot.web.app:create_app", "--factory"]
-            cmd += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
-            # Behind nginx: the client address is the one nginx saw.
-            cmd += ["--proxy-headers", "--forwarded-allow-ips", "127.0.0.1"]
-            services.append(
-                Service(
-                    f"web-{i}",
-                    cmd,
-                    ours | {"TRIAGE_WEB_PORT": str(port)},
-                    f"http://127.0.0.1:{port}/healthz",
-                    self.log_dir / f"web-{i}.log",
-                )
-            )
+            services.append(self.web_service(f"web-{i}", port, self.rasa_urls))
         layout = self.nginx_layout
         nginx.write_config(layout)
         services.append(
             Service("nginx", nginx.command(layout), ours, f"{self.url}/healthz", layout.error_log)
         )
         self.services = {service.name: service for service in services}
+
+    def web_service(self, name: str, port: int, rasa_urls: list[str]) -> Service:
+        """A web worker (gateway) that spreads its conversations over `rasa_urls`."""
+        cmd = [PYTHON, "-m", "uvicorn", "bot.web.app:create_app", "--factory"]
+        cmd += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
+        # Behind nginx: the client address is the one nginx saw.
+        cmd += ["--proxy-headers", "--forwarded-allow-ips", "127.0.0.1"]
+        env = self._our_env() | {
+            "TRIAGE_WEB_PORT": str(port),
+            "TRIAGE_RASA_URL": rasa_urls[0],
+            "TRIAGE_RASA_EXTRA_URLS": json.dumps(rasa_urls[1:]),
+        }
+        return Service(
+            name, cmd, env, f"http://127.0.0.1:{port}/healthz", self.log_dir / f"{name}.log"
+        )
 
     def prepare_stores(self) -> None:
         """PostgreSQL and Redis answer, both databases exist, the request store is migrated."""

@@ -25,6 +25,11 @@ def _weight(sender_id: str, base_url: str) -> int:
     return int.from_bytes(digest, "big")
 
 
+def route(base_urls: list[str], sender_id: str) -> list[str]:
+    """The instances in the order a conversation tries them, its home first."""
+    return sorted(base_urls, key=lambda url: _weight(sender_id, url), reverse=True)
+
+
 class RasaClient:
     def __init__(
         self,
@@ -48,7 +53,7 @@ class RasaClient:
 
     def route(self, sender_id: str) -> list[str]:
         """The instances in the order this conversation tries them, its home first."""
-        return sorted(self._instances, key=lambda url: _weight(sender_id, url), reverse=True)
+        return route(list(self._instances), sender_id)
 
     async def send(
         self, sender_id: str, message: str, metadata: dict[str, Any]

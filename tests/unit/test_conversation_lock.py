@@ -43,9 +43,13 @@ async def test_turns_of_one_conversation_never_overlap() -> None:
 
 
 async def test_different_conversations_do_not_wait_for_each_other() -> None:
-    async with redis_locks() as locks, locks.hold("conversation-a"):
-        async with asyncio.timeout(0.5), locks.hold("conversation-b"):
-            pass
+    async with (
+        redis_locks() as locks,
+        locks.hold("conversation-a"),
+        asyncio.timeout(0.5),
+        locks.hold("conversation-b"),
+    ):
+        pass
 
 
 async def test_a_turn_that_cannot_get_the_lock_in_time_is_refused() -> None:
