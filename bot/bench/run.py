@@ -9,14 +9,15 @@ import os
 import platform
 import tempfile
 import time
-from collections.abc import Iterator
 from contextlib import AbstractContextManager
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.bench import targets
 from bot.bench.bare import bare_model
 from bot.bench.delegates import bare_conversation, run_level, triage_conversation, warm_up
+from bot.bench.race import RaceResult, direct_race
 from bot.bench.report import LevelResult, add_ratios, check_filings, markdown, summarize
 from bot.model import ensure_model
 from bot.settings import ROOT, get_settings
@@ -58,13 +59,16 @@ def _start(name: str, work: Path, logs: Path) -> AbstractContextManager[targets.
     return targets.production(model, POSTGRES_URL, REDIS_URL, work, logs)
 
 
-def measure(name: str, levels: list[int], seconds: float, work: Path) -> Iterator[LevelResult]:
+def measure(
+    name: str, levels: list[int], seconds: float, work: Path
+) -> tuple[list[LevelResult], RaceResult | None]:
     """Start one target, warm it up, then run every concurrency level against it."""
     logs = OUT / "logs" / name
     logs.mkdir(parents=True, exist_ok=True)
     conversation = bare_conversation if name == "bare" else triage_conversation
+    results: list[LevelResult] = []
+    race = None
     with _start(name, work, logs) as target:
-        # One conversation first, so lazy loading is not measured.
         asyncio.run(warm_up(target.base_url, conversation))
         for level in levels:
             log.info("%s: %d concurrent conversations for %.0f s", name, level, seconds)
@@ -72,9 +76,12 @@ def measure(name: str, levels: list[int], seconds: float, work: Path) -> Iterato
                 run_level(target.base_url, conversation, level, seconds)
             )
             filings = check_filings(target.database_url, outcomes) if target.database_url else None
-            result = summarize(name, level, outcomes, elapsed, filings)
-            log.info("%s", result)
-            yield result
+            results.append(summarize(name, level, outcomes, elapsed, filings))
+            log.info("%s", results[-1])
+        if len(target.rasa_urls) > 1:
+            race = asyncio.run(direct_race(list(target.rasa_urls), target.rasa_token))
+            log.info("Rasa lock store alone, simultaneous deliveries: %s", race)
+    return results, race
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,10 +90,13 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     args = parse_args(argv)
     results: list[LevelResult] = []
+    race: RaceResult | None = None
     started = time.monotonic()
     for name in args.targets:
         with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as work:
-            results += measure(name, args.levels, args.seconds, Path(work))
+            measured, found = measure(name, args.levels, args.seconds, Path(work))
+            results += measured
+            race = found or race
     add_ratios(results)
     table = markdown(results)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -98,10 +108,17 @@ def main(argv: list[str] | None = None) -> int:
         "load_average_at_end": os.getloadavg(),
         "wall_seconds": round(time.monotonic() - started),
         "results": [r.as_dict() for r in results],
+        "rasa_lock_store_race": asdict(race) if race else None,
     }
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"bench-{stamp}.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     (OUT / "latest.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    if race:
+        table += (
+            f"\nRasa's Redis lock store alone (no gateway lock), one conversation's two messages "
+            f"sent to both instances at the same instant: events lost in {race.lost_events} "
+            f"of {race.trials} trials.\n"
+        )
     (OUT / "latest.md").write_text(table, encoding="utf-8")
     print(table)
     bad = [r for r in results if r.filings and (r.filings.lost or r.filings.duplicated)]

@@ -20,6 +20,8 @@ class Target:
     name: str
     base_url: str
     database_url: str | None  # None for the bare assistant, which files nothing
+    rasa_urls: tuple[str, ...] = ()
+    rasa_token: str = ""
 
 
 def _secret() -> str:
@@ -84,6 +86,8 @@ def production(
         stack = ProdStack(settings, model, Ports.free(settings.instances), log_dir, work_dir)
         try:
             stack.start(timeout=1200)
-            yield Target("production", stack.url, store_url)
+            yield Target(
+                "production", stack.url, store_url, tuple(stack.rasa_urls), settings.rasa_token
+            )
         finally:
             stack.stop()
