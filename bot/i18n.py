@@ -14,6 +14,11 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "topics": {"en": "Topics", "fr": "Thèmes", "es": "Temas"},
     "description": {"en": "Need", "fr": "Besoin", "es": "Necesidad"},
     "organizations": {"en": "Organizations", "fr": "Organisations", "es": "Organizaciones"},
+    "activity_choice": {
+        "en": "Activities chosen",
+        "fr": "Activités choisies",
+        "es": "Actividades elegidas",
+    },
     "selected_activity_ids": {
         "en": "Activities chosen",
         "fr": "Activités choisies",

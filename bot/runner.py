@@ -197,7 +197,7 @@ class Stack:
         )
         self.services = [action, rasa, web]
 
-    def start(self, timeout: float = 240) -> None:
+    def start(self, timeout: float = 600) -> None:
         """Start everything and wait until each answers its health check."""
         sqlite_file(self.settings.tracker_database_url).parent.mkdir(parents=True, exist_ok=True)
         upgrade(self.settings.database_url)
@@ -225,7 +225,7 @@ def running_stack(
     log_dir: Path,
     *,
     fixed_ports: bool = False,
-    timeout: float = 240,
+    timeout: float = 600,
 ) -> Iterator[Stack]:
     """A started stack, stopped on exit (including Ctrl-C)."""
     rasa_port = int(settings.rasa_url.rsplit(":", 1)[1]) if fixed_ports else free_port()

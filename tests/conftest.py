@@ -1,11 +1,15 @@
-"""Fixtures shared by every test: isolated settings and a migrated throw-away store."""
+"""Fixtures shared by every test: isolated settings, a migrated throw-away store, and the real
+stack (Rasa, actions, web on free ports with a model trained once per run) for the integration
+and browser tests."""
 
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.settings import get_settings
+from bot.model import ensure_model
+from bot.runner import Stack, free_port
+from bot.settings import ROOT, Settings, get_settings
 from bot.store.db import engine_for
 from bot.store.migrate import upgrade
 
@@ -57,3 +61,44 @@ def clean_store(store_url: str) -> Iterator[str]:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
     yield store_url
+
+
+# Within pytest-timeout (900 s), which counts the first test's fixture set-up.
+STACK_START_SECONDS = 600
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    """The model for the current data; trained only if models/ does not have it yet."""
+    # models/ by default; TRIAGE_MODEL_DIR lets several checkouts share trained models.
+    return ensure_model(
+        get_settings().model_dir, log_file=ROOT / "var" / "logs" / "train-tests.log"
+    )
+
+
+@pytest.fixture(scope="session")
+def stack_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    folder = tmp_path_factory.mktemp("stack")
+    return Settings(
+        environment="test",
+        database_url=f"sqlite:///{folder / 'triage.db'}",
+        tracker_database_url=f"sqlite:///{folder / 'tracker.db'}",
+        rasa_token="integration-rasa-token",
+        action_token="integration-action-token",
+        api_token="integration-api-token",
+    )
+
+
+@pytest.fixture(scope="session")
+def stack(
+    trained_model: Path, stack_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
+    """Rasa, the action server and the web service on free loopback ports."""
+    logs = tmp_path_factory.mktemp("logs")
+    started = Stack(stack_settings, trained_model, free_port(), free_port(), free_port(), logs)
+    try:
+        # Rasa loads in about a minute alone, but several times slower on the shared machine.
+        started.start(timeout=STACK_START_SECONDS)
+        yield started
+    finally:
+        started.stop()

@@ -81,8 +81,8 @@ def _buttons(answer: dict[str, Any]) -> list[dict[str, str]]:
     return [b for m in answer.get("messages") or [] for b in m.get("buttons") or []]
 
 
-def _reply_to(answer: dict[str, Any], n: int) -> tuple[str, bool]:
-    """What the delegate answers next, and whether it is a pick from offered suggestions."""
+def _reply_to(answer: dict[str, Any], n: int, picked: bool) -> tuple[str, bool]:
+    """What the delegate answers next, and whether it picks one of the offered activities."""
     expecting = answer.get("expecting")
     if expecting == "member":
         return MEMBERS[n % len(MEMBERS)], False
@@ -90,9 +90,17 @@ def _reply_to(answer: dict[str, Any], n: int) -> tuple[str, bool]:
         return f"delegate{n}@health.example.org", False
     if expecting in ANSWERS:
         return ANSWERS[str(expecting)], False
-    # Anything else with buttons (the catalogue suggestions): take the first offer.
-    if buttons := _buttons(answer):
-        return buttons[0]["payload"], True
+    # The catalogue suggestions (or any other step with buttons): pick the first activity
+    # offered, then finish the step with its closing button.
+    payloads = [b["payload"] for b in _buttons(answer)]
+    offers = [p for p in payloads if p.startswith("/select")]
+    if offers and not picked:
+        return offers[0], True
+    for closing in ("/affirm", "/none_of_these"):
+        if closing in payloads:
+            return closing, False
+    if payloads:
+        return payloads[0], False
     raise TurnFailed(f"no answer for expecting={expecting!r}")
 
 
@@ -108,7 +116,7 @@ async def triage_conversation(client: httpx.AsyncClient) -> Outcome:
                 outcome.reference = found.group()
                 outcome.completed = True
                 return outcome
-            reply, pick = _reply_to(answer, n)
+            reply, pick = _reply_to(answer, n, outcome.picked_suggestion)
             outcome.picked_suggestion |= pick
             confirming = answer.get("expecting") == "confirmed"
             answer = await say(reply)

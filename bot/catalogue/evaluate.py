@@ -1,11 +1,15 @@
-"""Measure `suggest` against the labelled need descriptions and a keyword-match baseline.
+"""Measure `suggest` against labelled need descriptions and a keyword-match baseline.
 
-Usage: python -m bot.catalogue.evaluate [--json] [--failures dev] [--path FILE]
+Usage: python -m bot.catalogue.evaluate [--sets dev,test,holdout] [--json] [--failures]
 
-Split rule (fixed before tuning): item i (0-based) is TEST when i % 4 == 3, else DEV.
+Three sets, fixed before tuning:
+- dev and test come from tests/eval/suggestions_dev.yaml: item i (0-based) is TEST when
+  i % 4 == 3, else DEV. Only DEV may be used to tune the ranker.
+- holdout is tests/eval/suggestions_holdout.yaml, written later by another author before any
+  further ranker change; never used for tuning.
 recall@3 is |relevant ∩ top-3| / min(|relevant|, 3), so a perfect ranker scores 1 even
 when more than three activities are relevant. MRR uses the first relevant activity among
-the top 10 (0 when none).
+the top 10 (0 when none). `--failures` lists missed DEV items only, on purpose.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import statistics
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,11 +31,14 @@ from bot.catalogue.ranking import NeedQuery, suggest
 from bot.catalogue.schema import LANGUAGES, Activity, Catalogue
 
 DEV_SET = REPO_ROOT / "tests" / "eval" / "suggestions_dev.yaml"
+HOLDOUT_SET = REPO_ROOT / "tests" / "eval" / "suggestions_holdout.yaml"
+SETS = ("dev", "test", "holdout")
 K = 3
 MRR_DEPTH = 10
 _WORD = re.compile(r"\w+")
 
 Ranker = Callable[[NeedQuery, int], list[str]]
+Metrics = dict[str, dict[str, dict[str, float]]]
 
 
 @dataclass(frozen=True)
@@ -39,15 +48,17 @@ class Item:
     position: int
     query: NeedQuery
     relevant: frozenset[str]
+    split: str  # dev | test | holdout
 
-    @property
-    def split(self) -> str:
-        """'test' for every fourth item (position % 4 == 3), else 'dev'."""
-        return "test" if self.position % 4 == 3 else "dev"
+
+def _split(path: Path, position: int) -> str:
+    if path.resolve() == HOLDOUT_SET.resolve():
+        return "holdout"
+    return "test" if position % 4 == 3 else "dev"
 
 
 def load_items(path: Path = DEV_SET) -> list[Item]:
-    """Read the labelled set into queries and relevant ids."""
+    """Read one labelled file into queries, relevant ids and their split."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))["items"]
     items = []
     for i, row in enumerate(raw):
@@ -60,8 +71,13 @@ def load_items(path: Path = DEV_SET) -> list[Item]:
             organizations=tuple(row.get("organizations", ())),
             language=row["language"],
         )
-        items.append(Item(i, query, frozenset(row["relevant"])))
+        items.append(Item(i, query, frozenset(row["relevant"]), _split(path, i)))
     return items
+
+
+def load_all() -> list[Item]:
+    """Dev, test and holdout items together."""
+    return load_items(DEV_SET) + load_items(HOLDOUT_SET)
 
 
 def suggest_ranker(catalogue: Catalogue) -> Ranker:
@@ -105,17 +121,17 @@ def _rr(ranked: Sequence[str], relevant: frozenset[str]) -> float:
     return 0.0
 
 
-def evaluate(items: list[Item], ranker: Ranker) -> dict[str, dict[str, dict[str, float]]]:
-    """Metrics per split ('dev', 'test', 'all') and language ('en', 'fr', 'es', 'overall')."""
-    per_item = [(it, ranker(it.query, MRR_DEPTH)) for it in items]
-    out: dict[str, dict[str, dict[str, float]]] = {}
-    for split in ("dev", "test", "all"):
+def evaluate(items: list[Item], ranker: Ranker, sets: Sequence[str] = SETS) -> Metrics:
+    """Metrics per set and language ('en', 'fr', 'es', 'overall'); recall@3 and MRR."""
+    per_item = [(it, ranker(it.query, MRR_DEPTH)) for it in items if it.split in sets]
+    out: Metrics = {}
+    for split in sets:
         out[split] = {}
         for lang in (*LANGUAGES, "overall"):
             rows = [
                 (it, ranked)
                 for it, ranked in per_item
-                if split in ("all", it.split) and lang in ("overall", it.query.language)
+                if it.split == split and lang in ("overall", it.query.language)
             ]
             n = len(rows)
             out[split][lang] = {
@@ -128,11 +144,11 @@ def evaluate(items: list[Item], ranker: Ranker) -> dict[str, dict[str, dict[str,
     return out
 
 
-def failures(items: list[Item], ranker: Ranker, split: str) -> list[str]:
-    """Human-readable lines for items of `split` whose top 3 miss a relevant activity."""
+def failures(items: list[Item], ranker: Ranker) -> list[str]:
+    """Human-readable lines for DEV items whose top 3 miss a relevant activity."""
     lines = []
     for it in items:
-        if it.split != split:
+        if it.split != "dev":
             continue
         ranked = ranker(it.query, K)
         if _recall(ranked, it.relevant) < 1.0:
@@ -142,37 +158,77 @@ def failures(items: list[Item], ranker: Ranker, split: str) -> list[str]:
     return lines
 
 
-def _table(name: str, metrics: dict[str, dict[str, dict[str, float]]]) -> list[str]:
-    lines = [f"{name}", f"  {'split':<5} {'lang':<8} {'n':>3} {'recall@3':>9} {'MRR':>6}"]
+def latency_ms(items: list[Item], catalogue: Catalogue, rounds: int = 3) -> dict[str, float]:
+    """Wall time (median, max) and CPU time (mean) of one suggest() call, index prebuilt.
+
+    CPU time is the figure to compare: on a shared machine wall time mostly measures the
+    other processes.
+    """
+    suggest(items[0].query, catalogue=catalogue)
+    times = []
+    cpu_start = time.process_time()
+    for _ in range(rounds):
+        for it in items:
+            start = time.perf_counter()
+            suggest(it.query, catalogue=catalogue)
+            times.append((time.perf_counter() - start) * 1000)
+    cpu = (time.process_time() - cpu_start) * 1000 / len(times)
+    return {
+        "cpu_mean_ms": round(cpu, 2),
+        "median_ms": round(statistics.median(times), 2),
+        "max_ms": round(max(times), 2),
+    }
+
+
+def _table(name: str, metrics: Metrics) -> list[str]:
+    langs = (*LANGUAGES, "overall")
+    lines = [
+        f"{name}: recall@3 / MRR (n)",
+        f"  {'set':<8}" + "".join(f"{lang:>22}" for lang in langs),
+    ]
     for split, by_lang in metrics.items():
-        for lang, m in by_lang.items():
-            lines.append(
-                f"  {split:<5} {lang:<8} {m['n']:>3} {m['recall@3']:>9.3f} {m['mrr']:>6.3f}"
-            )
+        cells = "".join(
+            f"{m['recall@3']:>10.3f} / {m['mrr']:.3f} ({m['n']:>2})"
+            for m in (by_lang[lang] for lang in langs)
+        )
+        lines.append(f"  {split:<8}{cells}")
     return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--sets", default=",".join(SETS), help="comma list of dev,test,holdout")
     parser.add_argument("--json", action="store_true", help="print metrics as JSON")
-    parser.add_argument("--path", type=Path, default=DEV_SET, help="labelled set (YAML)")
-    parser.add_argument("--failures", choices=("dev", "test"), help="list missed items")
+    parser.add_argument("--failures", action="store_true", help="list missed DEV items")
     args = parser.parse_args(argv)
+    sets = [s for s in args.sets.split(",") if s]
+    unknown = set(sets) - set(SETS)
+    if unknown:
+        parser.error(f"unknown set(s): {', '.join(sorted(unknown))}")
     catalogue = get_catalogue()
-    items = load_items(args.path)
-    results = {
-        "suggest": evaluate(items, suggest_ranker(catalogue)),
-        "baseline_keyword_match": evaluate(items, baseline_ranker(catalogue)),
+    items = [it for it in load_all() if it.split in sets]
+    results: dict[str, object] = {
+        "suggest": evaluate(items, suggest_ranker(catalogue), sets),
+        "baseline_keyword_match": evaluate(items, baseline_ranker(catalogue), sets),
+        "latency": latency_ms(items, catalogue),
     }
     if args.json:
         print(json.dumps(results, indent=2))
     else:
-        print(f"{len(items)} labelled needs; test = every 4th item (position % 4 == 3)")
-        for name, metrics in results.items():
+        print(f"{len(items)} labelled needs; sets: {', '.join(sets)} (only dev is used for tuning)")
+        for name in ("suggest", "baseline_keyword_match"):
+            metrics = results[name]
+            assert isinstance(metrics, dict)
             print("\n".join(_table(name, metrics)))
+        lat = results["latency"]
+        assert isinstance(lat, dict)
+        print(
+            f"suggest() per call: CPU {lat['cpu_mean_ms']} ms (mean); "
+            f"wall {lat['median_ms']} ms median, {lat['max_ms']} ms max"
+        )
     if args.failures:
-        print("\n".join(failures(items, suggest_ranker(catalogue), args.failures)))
+        print("\n".join(failures(items, suggest_ranker(catalogue))))
     return 0
 
 

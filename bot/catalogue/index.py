@@ -1,16 +1,28 @@
-"""BM25 index over the catalogue text in English, French and Spanish."""
+"""Retrieval indexes over the catalogue text in English, French and Spanish.
+
+Two established models, built once per catalogue:
+- BM25 (rank-bm25) over analysed word terms and bigrams, with field weights, plus concept
+  tokens (`@topic:…`, `@need:…`, `@fmt:…`) taken from each activity's structured fields, so a
+  query naming a topic in any language (see `bot.catalogue.intents`) meets the same token;
+- character n-gram TF-IDF (scikit-learn) over the stopword-free words of titles, summaries
+  and keywords, which absorbs typos and cross-language cognates that stems miss.
+"""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
 
+import sklearn
 from rank_bm25 import BM25Okapi
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from bot.catalogue.labels import FORMAT_INDEX_TEXT, TOPIC_INDEX_TEXT
 from bot.catalogue.schema import LANGUAGES, Activity, Catalogue
-from bot.catalogue.text import bigrams, fold, terms
+from bot.catalogue.text import bigrams, content_words, terms
+from bot.nlu.lexicon import PhraseMatcher
 
 # Field weights are applied by repeating a field's terms; titles and curated keywords say
 # more about what an activity is than the longer description does.
@@ -19,11 +31,22 @@ KEYWORD_WEIGHT = 2
 SUMMARY_WEIGHT = 1
 DESCRIPTION_WEIGHT = 1
 AUDIENCE_WEIGHT = 1
+CONCEPT_WEIGHT = 1
 BM25_K1 = 1.2
 BM25_B = 0.5
-# Character n-grams catch typos ("lisence") and cognates across languages
-# ("tecnología"/"technologie") that word stems miss.
 CHAR_NGRAMS = (3, 5)
+# Query words the index does not know are corrected to the closest indexed term within
+# this many edits (none for short words, where a typo usually lands on another word).
+MIN_TYPO_LENGTH = 5
+
+
+def concept_tokens(activity: Activity) -> list[str]:
+    """Language-neutral tokens for the activity's topics, need areas and format."""
+    return (
+        [f"@topic:{t}" for t in activity.topics]
+        + [f"@need:{n}" for n in activity.need_areas]
+        + [f"@fmt:{activity.format}"]
+    )
 
 
 def _phrase_terms(phrases: list[str], weight: int) -> list[str]:
@@ -47,6 +70,7 @@ def activity_terms(activity: Activity) -> list[str]:
         out += terms(TOPIC_INDEX_TEXT[topic])
     out += terms(FORMAT_INDEX_TEXT[activity.format])
     out += [org.lower() if org != "WHO" else "who_org" for org in activity.organizations]
+    out += concept_tokens(activity) * CONCEPT_WEIGHT
     return out
 
 
@@ -57,12 +81,18 @@ def activity_char_text(activity: Activity) -> str:
         parts.append(activity.title.get(language))
         parts.append(activity.summary.get(language))
         parts.extend(getattr(activity.keywords, language))
-    return " . ".join(parts)
+    return " ".join(content_words(" . ".join(parts)))
+
+
+def _typo_budget(term: str) -> int:
+    if len(term) < MIN_TYPO_LENGTH:
+        return 0
+    return 1 if len(term) < 9 else 2
 
 
 @dataclass
 class CatalogueIndex:
-    """A BM25 index plus per-activity term sets, built once per catalogue."""
+    """The BM25 and character n-gram models plus per-activity term sets."""
 
     catalogue: Catalogue
     bm25: BM25Okapi = field(init=False)
@@ -75,15 +105,40 @@ class CatalogueIndex:
         self.bm25 = BM25Okapi(docs, k1=BM25_K1, b=BM25_B)
         self.term_sets = [frozenset(d) for d in docs]
         self.char_model = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=CHAR_NGRAMS, preprocessor=fold, sublinear_tf=True
+            analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True
         )
-        self._char_matrix = self.char_model.fit_transform(
+        self._char_matrix_t = self.char_model.fit_transform(
             [activity_char_text(a) for a in self.catalogue.activities]
-        )
+        ).T.tocsr()
         self.doc_freq = {}
         for term_set in self.term_sets:
             for term in term_set:
                 self.doc_freq[term] = self.doc_freq.get(term, 0) + 1
+        # Activity-to-activity similarity (word TF-IDF cosine), for pseudo-relevance feedback.
+        words = TfidfVectorizer(analyzer=lambda doc: doc, sublinear_tf=True)
+        matrix = words.fit_transform(docs)
+        self.similarity = (matrix @ matrix.T).toarray()
+        self.position = {a.id: i for i, a in enumerate(self.catalogue.activities)}
+        self._words = sorted(t for t in self.doc_freq if "_" not in t and "@" not in t)
+        self._names = PhraseMatcher(
+            {a.id: set(a.names) for a in self.catalogue.activities if a.names}
+        )
+
+    def named(self, text: str) -> frozenset[str]:
+        """Ids of the activities whose proper name or acronym appears in `text`."""
+        return frozenset(self._names.labels(text, typos=False)) if text.strip() else frozenset()
+
+    def correct(self, query_terms: list[str]) -> list[str]:
+        """Replace unknown terms by the closest indexed term within the typo budget."""
+        out = []
+        for term in query_terms:
+            budget = _typo_budget(term)
+            if term in self.doc_freq or not budget or "_" in term:
+                out.append(term)
+                continue
+            best = process.extractOne(term, self._words, scorer=OSA.distance, score_cutoff=budget)
+            out.append(best[0] if best is not None else term)
+        return out
 
     def scores(self, query_terms: list[str]) -> list[float]:
         """BM25 score of every activity, in catalogue order."""
@@ -93,10 +148,13 @@ class CatalogueIndex:
 
     def char_scores(self, text: str) -> list[float]:
         """Cosine similarity of character n-gram TF-IDF vectors, in catalogue order."""
-        if not text.strip():
+        content = " ".join(content_words(text))
+        if not content:
             return [0.0] * len(self.catalogue.activities)
-        query = self.char_model.transform([text])
-        return [float(x) for x in (self._char_matrix @ query.T).toarray().ravel()]
+        # Our own strings only: scikit-learn's per-call input validation is most of the cost.
+        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+            query = self.char_model.transform([content])
+        return [float(x) for x in (query @ self._char_matrix_t).toarray().ravel()]
 
     def specificity(self, term: str) -> float:
         """Inverse document frequency of a term (higher means rarer)."""

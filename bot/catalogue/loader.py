@@ -65,6 +65,13 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
             )
         seen[activity.id] = index
         activities.append(activity)
+    open_ids = {a.id for a in activities if a.is_open}
+    for index, activity in enumerate(activities):
+        if activity.succeeded_by is not None and activity.succeeded_by not in open_ids:
+            raise CatalogueError(
+                f"{path}: {_entry_label({'id': activity.id}, index)}: succeeded_by "
+                f"{activity.succeeded_by!r} is not an open activity of the catalogue"
+            )
     try:
         return Catalogue(schema_version=data.get("schema_version", 1), activities=tuple(activities))
     except ValidationError as exc:

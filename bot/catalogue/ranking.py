@@ -1,11 +1,18 @@
 """Suggest catalogue activities for a delegate's described need (the API the bot calls).
 
-Text relevance comes from BM25 (rank-bm25) over titles, summaries, keywords and
-descriptions in English, French and Spanish, analysed by `bot.catalogue.text`. It is
-normalised to [0, 1] per query and combined with structured signals from the conversation:
-need area, topics, preferred organizations, member status (accession candidates and
-observers favour accession-related offers) and LDC status. Past events are reference
-material only: they always rank after every returned open offer.
+Text relevance blends BM25 (rank-bm25) and character n-gram TF-IDF (scikit-learn) over
+titles, summaries, keywords and descriptions in English, French and Spanish (see
+`bot.catalogue.index`). Query words the index does not know are corrected to the nearest
+indexed term, and the query is expanded with language-neutral concept tokens for the topics,
+need areas and formats it names (read with the project's lexicons, `bot.catalogue.intents`).
+Structured signals from the conversation then adjust the score: need area, topics, requested
+format, preferred organizations, member status and LDC status. Finally, pseudo-relevance
+feedback lifts activities similar to the best match, and an open activity that replaced a
+past one inherits that past one's relevance.
+
+Past events are reference material. They rank after every open offer unless the delegate
+asks for recordings or materials, or names the past mechanism itself (e.g. "COVAX"); either
+way their reason says they are past.
 """
 
 from __future__ import annotations
@@ -14,27 +21,39 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.catalogue.index import CatalogueIndex, index_for
+from bot.catalogue.intents import Intents, read_intents
 from bot.catalogue.loader import get_catalogue
 from bot.catalogue.reasons import build_reason, matched_phrases
 from bot.catalogue.schema import Activity, Catalogue
-from bot.catalogue.text import analyze, query_terms
+from bot.catalogue.text import Token, analyze, bigrams
 
-W_TEXT = 1.0
-W_BM25 = 0.3  # share of BM25 in text relevance; the rest is character n-gram TF-IDF
-W_NEED = 0.25  # activity serves the delegate's need area
-W_NEED_MISS = 0.3  # activity does not serve it at all
-W_TOPIC = 0.2  # scaled by the share of the delegate's topics covered
-W_ORG = 0.15  # offered by a preferred organization
-W_ACCESSION = 0.4  # accession-related offer for an accession candidate
-W_OBSERVER = 0.2  # observers are, in practice, acceding governments
-W_LDC = 0.1
-# A delegate unsure whom to ask is best served by the joint request channel of all three.
-W_JOINT_IF_UNSURE = 0.8
-# Only activities scoring at least this share of the best score are returned, so weak
-# matches do not pad the list (and cannot sit above a strongly matching past event).
-RELATIVE_FLOOR = 0.4
-ABSOLUTE_FLOOR = 0.05
 NO_PREFERENCE = "not_sure"
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each signal counts; text relevance is scaled to [0, 1] per query."""
+
+    bm25_share: float = 0.3  # share of BM25 in text relevance; the rest is char n-grams
+    need: float = 0.25  # activity serves the delegate's need area
+    need_miss: float = 0.3  # activity does not serve it at all
+    topic: float = 0.2  # scaled by the share of the delegate's topics covered
+    format: float = 0.15  # activity has a format that answers what the delegate asked for
+    org: float = 0.15  # offered by a preferred organization
+    accession: float = 0.4  # accession-related offer for an accession candidate
+    observer: float = 0.2  # observers are, in practice, acceding governments
+    ldc: float = 0.1
+    # A delegate unsure whom to ask is best served by the joint request channel of all three.
+    joint_if_unsure: float = 0.8
+    # Pseudo-relevance feedback: similarity to the best match, as a share of the score.
+    feedback: float = 0.4
+    # Activities scoring under this share of the best score are not returned, so weak
+    # matches do not pad the list.
+    relative_floor: float = 0.3
+    absolute_floor: float = 0.05
+
+
+WEIGHTS = Weights()
 
 
 @dataclass(frozen=True)
@@ -60,36 +79,56 @@ class Suggestion:
     reason: str
 
 
-def _preferred_orgs(query: NeedQuery) -> set[str]:
-    return {o.upper() for o in query.organizations if o and o.lower() != NO_PREFERENCE}
+@dataclass(frozen=True)
+class _Need:
+    """The query's structured side: what the conversation said plus what the text names."""
+
+    areas: frozenset[str]
+    topics: tuple[str, ...]
+    preferred: frozenset[str]
+    intents: Intents
+    named: frozenset[str]  # activities the delegate calls by name (e.g. "COVAX")
+
+
+def _need(query: NeedQuery, index: CatalogueIndex) -> _Need:
+    intents = read_intents(query.text)
+    # The text's areas count only when the conversation has not settled one.
+    areas = {query.need_area} if query.need_area else set(intents.need_areas)
+    topics = list(query.topics) + sorted(intents.topics - set(query.topics))
+    preferred = frozenset(
+        o.upper() for o in query.organizations if o and o.lower() != NO_PREFERENCE
+    )
+    return _Need(frozenset(areas), tuple(topics), preferred, intents, index.named(query.text))
 
 
 def _is_joint_channel(activity: Activity) -> bool:
     return len(activity.organizations) == 3 and activity.format == "advisory" and activity.is_open
 
 
-def _structured(activity: Activity, query: NeedQuery, preferred: set[str]) -> float:
+def _structured(activity: Activity, query: NeedQuery, need: _Need, w: Weights) -> float:
     bonus = 0.0
-    if query.need_area:
-        if query.need_area in activity.need_areas:
+    if need.areas:
+        if need.areas.intersection(activity.need_areas):
             # Activities focused on fewer areas are a closer fit than all-purpose ones.
-            bonus += W_NEED * (0.5 + 0.5 / len(activity.need_areas))
+            bonus += w.need * (0.5 + 0.5 / len(activity.need_areas))
         else:
-            bonus -= W_NEED_MISS
-    if query.topics:
-        covered = sum(1 for t in query.topics if t in activity.topics)
-        bonus += W_TOPIC * covered / len(query.topics)
-    if preferred and preferred.intersection(activity.organizations):
-        bonus += W_ORG
+            bonus -= w.need_miss
+    if need.topics:
+        covered = sum(1 for t in need.topics if t in activity.topics)
+        bonus += w.topic * covered / len(need.topics)
+    if activity.format in need.intents.formats:
+        bonus += w.format
+    if need.preferred.intersection(activity.organizations):
+        bonus += w.org
     if NO_PREFERENCE in query.organizations and _is_joint_channel(activity):
-        bonus += W_JOINT_IF_UNSURE
+        bonus += w.joint_if_unsure
     if "accession_candidate" in activity.priority_groups:
         if query.member_status == "accession_candidate":
-            bonus += W_ACCESSION
+            bonus += w.accession
         elif query.member_status == "observer":
-            bonus += W_OBSERVER
+            bonus += w.observer
     if query.ldc and "ldc" in activity.priority_groups:
-        bonus += W_LDC
+        bonus += w.ldc
     return bonus
 
 
@@ -98,19 +137,43 @@ def _normalised(values: list[float]) -> list[float]:
     return [v / top if top > 0 else 0.0 for v in values]
 
 
-def text_relevance(index: CatalogueIndex, text: str) -> list[float]:
-    """Blend of BM25 (word stems) and character n-gram TF-IDF, each scaled to [0, 1]."""
-    bm25 = _normalised(index.scores(query_terms(text)))
-    chars = _normalised(index.char_scores(text))
-    return [W_BM25 * b + (1 - W_BM25) * c for b, c in zip(bm25, chars, strict=True)]
+def _corrected_tokens(index: CatalogueIndex, text: str) -> list[Token]:
+    tokens = analyze(text)
+    fixed = index.correct([t.term for t in tokens])
+    return [Token(term, t.start, t.end) for t, term in zip(tokens, fixed, strict=True)]
 
 
-def _scores(index: CatalogueIndex, query: NeedQuery) -> list[float]:
-    preferred = _preferred_orgs(query)
-    return [
-        W_TEXT * t + _structured(a, query, preferred)
-        for a, t in zip(index.catalogue.activities, text_relevance(index, query.text), strict=True)
+def _query_terms(tokens: list[Token], intents: Intents) -> list[str]:
+    words = [t.term for t in tokens]
+    concepts = [f"@topic:{t}" for t in sorted(intents.topics)]
+    concepts += [f"@need:{n}" for n in sorted(intents.need_areas)]
+    concepts += [f"@fmt:{f}" for f in sorted(intents.formats)]
+    return words + bigrams(words) + concepts
+
+
+def _scores(
+    index: CatalogueIndex, query: NeedQuery, need: _Need, tokens: list[Token], w: Weights
+) -> tuple[list[float], dict[int, int]]:
+    """Scores in catalogue order, and which successor took its score from which past entry."""
+    activities = index.catalogue.activities
+    bm25 = _normalised(index.scores(_query_terms(tokens, need.intents)))
+    chars = _normalised(index.char_scores(query.text))
+    scores = [
+        w.bm25_share * b + (1 - w.bm25_share) * c + _structured(a, query, need, w)
+        for a, b, c in zip(activities, bm25, chars, strict=True)
     ]
+    # An open successor fits whatever made the delegate's words fit the mechanism it replaced.
+    lifted: dict[int, int] = {}
+    for i, activity in enumerate(activities):
+        if activity.succeeded_by is not None:
+            j = index.position[activity.succeeded_by]
+            if scores[i] > scores[j]:
+                scores[j] = scores[i]
+                lifted[j] = i
+    if w.feedback > 0 and query.text.strip():
+        top = max(range(len(scores)), key=lambda i: (scores[i], -i))
+        scores = [s + w.feedback * index.similarity[i][top] for i, s in enumerate(scores)]
+    return scores, lifted
 
 
 def suggest(
@@ -118,37 +181,46 @@ def suggest(
     limit: int = 3,
     exclude_ids: Iterable[str] = (),
     catalogue: Catalogue | None = None,
+    weights: Weights = WEIGHTS,
 ) -> list[Suggestion]:
     """Return up to `limit` activities for the need, open offers first, with reasons."""
     catalogue = catalogue or get_catalogue()
     index = index_for(catalogue)
+    if limit <= 0:
+        return []
     excluded = set(exclude_ids)
     formats = set(query.formats)
+    need = _need(query, index)
+    tokens = _corrected_tokens(index, query.text)
+    scores, lifted = _scores(index, query, need, tokens, weights)
     scored = [
-        (a, s, i)
-        for i, (a, s) in enumerate(zip(catalogue.activities, _scores(index, query), strict=True))
+        (a, scores[i], i)
+        for i, a in enumerate(catalogue.activities)
         if a.id not in excluded and (not formats or a.format in formats)
     ]
-    if not scored or limit <= 0:
+    if not scored:
         return []
-    best = max(s for _, s, _ in scored)
-    floor = max(ABSOLUTE_FLOOR, RELATIVE_FLOOR * best)
+    floor = max(weights.absolute_floor, weights.relative_floor * max(s for _, s, _ in scored))
+
+    def competes(activity: Activity) -> bool:
+        return activity.is_open or need.intents.wants_reference or activity.id in need.named
+
     kept = [item for item in scored if item[1] >= floor]
-    kept.sort(key=lambda item: (not item[0].is_open, -item[1], item[0].id))
-    tokens = analyze(query.text)
-    topics = [t for t in query.topics]
-    preferred = sorted(_preferred_orgs(query))
+    kept.sort(key=lambda item: (not competes(item[0]), -item[1], item[0].id))
     out: list[Suggestion] = []
     for activity, score, i in kept[:limit]:
         phrases = matched_phrases(query.text, tokens, index.term_sets[i], index)
-        need = query.need_area if query.need_area in activity.need_areas else None
+        replaced: list[str] = []
+        if i in lifted:
+            replaced = matched_phrases(query.text, tokens, index.term_sets[lifted[i]], index)
         reason = build_reason(
             activity,
             query.language,
             phrases,
-            need,
-            [t for t in topics if t in activity.topics],
-            [o for o in preferred if o in activity.organizations],
+            query.need_area if query.need_area in activity.need_areas else None,
+            [t for t in query.topics if t in activity.topics],
+            [o for o in sorted(need.preferred) if o in activity.organizations],
+            replaced=replaced,
         )
         out.append(Suggestion(activity=activity, score=round(score, 4), reason=reason))
     return out
@@ -169,7 +241,8 @@ def search(
     catalogue = catalogue or get_catalogue()
     index = index_for(catalogue)
     org = organization.upper() if organization else None
-    text_scores = index.scores(query_terms(q))
+    terms = [t.term for t in _corrected_tokens(index, q)]
+    text_scores = index.scores(terms + bigrams(terms))
     rows = [
         (a, s)
         for a, s in zip(catalogue.activities, text_scores, strict=True)

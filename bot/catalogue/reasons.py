@@ -81,6 +81,10 @@ def _join(items: list[str], language: str) -> str:
     return f"{', '.join(items[:-1])} {_AND[language]} {items[-1]}"
 
 
+def _quote(phrases: list[str], language: str) -> str:
+    return _join([f"«{p}»" if language == "fr" else f"“{p}”" for p in phrases], language)
+
+
 def build_reason(
     activity: Activity,
     language: str,
@@ -88,13 +92,25 @@ def build_reason(
     need_area: str | None,
     topics: list[str],
     organizations: list[str],
+    replaced: list[str] | None = None,
 ) -> str:
-    """Compose the one-line reason from what matched, in `language`."""
+    """Compose the one-line reason from what matched, in `language`.
+
+    `replaced` holds the delegate's words that matched a past mechanism this activity
+    replaced (e.g. "emergency use listing" for WHO prequalification).
+    """
     lang = reason_language(language)
     fmt = label(FORMAT_LABELS, activity.format, lang)
     orgs = "/".join(label(ORGANIZATION_LABELS, o, lang) for o in activity.organizations)
-    if phrases:
-        quoted = _join([f"«{p}»" if lang == "fr" else f"“{p}”" for p in phrases], lang)
+    if replaced:
+        quoted = _quote(replaced, lang)
+        text = {
+            "en": f"You mentioned {quoted}; this {orgs} {fmt} replaced it and is open now.",
+            "fr": f"Vous avez parlé de {quoted} : cette offre {orgs} ({fmt}) en a pris la relève.",
+            "es": f"Mencionó {quoted}: esta oferta de {orgs} ({fmt}) es la que tomó el relevo.",
+        }[lang]
+    elif phrases:
+        quoted = _quote(phrases, lang)
         text = {
             "en": f"You mentioned {quoted}; this {orgs} {fmt} deals with it.",
             "fr": f"Vous avez parlé de {quoted} : cette offre {orgs} ({fmt}) traite ce point.",

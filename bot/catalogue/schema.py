@@ -124,11 +124,22 @@ class Activity(_Frozen):
     notes: str | None = None
     priority_groups: tuple[PriorityGroup, ...] = ()
     keywords: LocalizedKeywords
+    # Proper names and acronyms a delegate may use for the activity itself, any language.
+    names: tuple[str, ...] = ()
+    # For a past activity: the id of the open activity that replaced it.
+    succeeded_by: str | None = Field(default=None, pattern=_KEBAB)
 
     @field_validator("organizations", "need_areas", "topics", "priority_groups")
     @classmethod
     def _no_duplicates(cls, values: tuple[str, ...]) -> tuple[str, ...]:
         return _unique(values, "values")
+
+    @field_validator("names")
+    @classmethod
+    def _non_empty_names(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        if any(len(name.strip()) < 3 for name in values):
+            raise ValueError("names must have at least 3 characters")
+        return _unique(tuple(name.strip() for name in values), "names")
 
     @field_validator("languages")
     @classmethod
@@ -142,6 +153,8 @@ class Activity(_Frozen):
     def _past_needs_date(self) -> Activity:
         if self.availability == "past" and not self.date:
             raise ValueError("a past activity must have a date")
+        if self.succeeded_by is not None and self.availability != "past":
+            raise ValueError("only a past activity can be succeeded_by another")
         return self
 
     @property
@@ -163,6 +176,19 @@ class Catalogue(_Frozen):
             if activity.id in seen:
                 raise ValueError(f"duplicate activity id: {activity.id}")
             seen.add(activity.id)
+        return self
+
+    @model_validator(mode="after")
+    def _successors_are_open(self) -> Catalogue:
+        for activity in self.activities:
+            if activity.succeeded_by is None:
+                continue
+            successor = self.get(activity.succeeded_by)
+            if successor is None or not successor.is_open:
+                raise ValueError(
+                    f"{activity.id}: succeeded_by {activity.succeeded_by!r} "
+                    "is not an open activity of the catalogue"
+                )
         return self
 
     def get(self, activity_id: str) -> Activity | None:

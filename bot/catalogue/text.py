@@ -55,7 +55,8 @@ _STOPWORD_TEXT = """
     estos hay la las le les lo los mas mi mis muy nos nosotros nuestra nuestras nuestro
     nuestros o otra otras otro otros para pero por porque puede pueden que quien se sea
     ser si sin sobre su sus tambien tiene tienen todo todos tras un una uno unos usted
-    ya queremos necesitamos quiero
+    ya queremos necesitamos quiero contre pendant selon vers chez contra hacia
+    durante segun mediante
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
@@ -147,3 +148,8 @@ def query_terms(text: str) -> list[str]:
     """Terms and bigrams used to score a query."""
     base = terms(text)
     return base + bigrams(base)
+
+
+def content_words(text: str) -> list[str]:
+    """Folded words of `text` without stopwords, unstemmed (for character n-grams)."""
+    return [w for w in _WORD.findall(fold(text)) if w not in STOPWORDS and len(w) > 1]

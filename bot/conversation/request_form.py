@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.conversation import suggestions
 from bot.conversation.replies import Reply, echo
 from bot.conversation.turn import Turn
 from bot.conversation.understand import FREE_TEXT_SLOTS, NEED_AREAS
@@ -15,6 +16,7 @@ ORGANIZATIONS = ("WHO", "WIPO", "WTO")
 ORDER = (
     "need_area",
     "description",
+    "activity_choice",
     "member",
     "institution",
     "requester_name",
@@ -31,6 +33,7 @@ CORRECTABLE = (
     "email",
     "need_area",
     "description",
+    "activity_choice",
     "organizations",
 )
 # Everything that belongs to one request; cleared after filing, cancelling or declining.
@@ -56,10 +59,16 @@ class Validation:
     replies: list[Reply] = field(default_factory=list)
 
 
-def required_slots(slots: dict[str, Any]) -> list[str]:
-    """The form's slots; a declined consent ends the form without a confirmation."""
+def required_slots(turn: Turn) -> list[str]:
+    """The form's slots, trimmed to the situation.
+
+    The suggestions step is skipped when nothing in the catalogue fits; a declined consent
+    ends the form without a confirmation.
+    """
     order = list(ORDER)
-    if slots.get("consent") is False:
+    if turn.slot("activity_choice") is None and not suggestions.has_suggestions(turn):
+        order.remove("activity_choice")
+    if turn.slot("consent") is False:
         order.remove("confirmed")
     return order
 
@@ -97,6 +106,27 @@ def _read_text(slot: str) -> Any:
     return read
 
 
+def _read_activity_choice(turn: Turn) -> dict[str, Any]:
+    """A pick, "more", "none of these", "continue" — or moving on to other details."""
+    if suggestions.wants_more(turn):
+        return {"activity_choice": MORE}
+    chosen = suggestions.picked(turn)
+    if chosen.unknown:
+        return {"activity_choice": UNKNOWN + ",".join(chosen.unknown)}
+    if chosen.ids:
+        return {"activity_choice": PICK + ",".join(chosen.ids)}
+    if ended := suggestions.finished(turn):
+        return {"activity_choice": ended}
+    if _changed_fields(turn) or turn.describes_need:
+        # The delegate went on with other details: take that as "none for now".
+        return {
+            "activity_choice": suggestions.DONE
+            if turn.slot("selected_activity_ids")
+            else suggestions.NONE
+        }
+    return {"activity_choice": turn.text}
+
+
 def _read_email(turn: Turn) -> dict[str, Any]:
     if turn.slot("email") != turn.previous_slots.get("email"):
         return {}
@@ -129,13 +159,13 @@ def _read_confirmation(turn: Turn) -> dict[str, Any]:
     named = [f for f in turn.entity_values("field") if f in CORRECTABLE]
     named += [f for f in extract.fields_named(turn.words_text) if f in CORRECTABLE]
     changed = _changed_fields(turn)
-    reopen = {f: None for f in dict.fromkeys(named) if f not in changed}
-    if "member" in reopen:
-        reopen["member_status"] = None
-    if not reopen and not changed and turn.intent not in ("deny", "correct_field"):
+    reopen = [f for f in dict.fromkeys(named) if f not in changed]
+    if reopen:
+        return {"confirmed": REOPEN + ",".join(reopen)}
+    if not changed and turn.intent not in ("deny", "correct_field"):
         if extract.yes_or_no(turn.words_text) is not False:
             return {"confirmed": turn.text}  # neither yes nor a correction: asked again
-    return {"confirmed": None, **reopen}
+    return {"confirmed": None}
 
 
 def _changed_fields(turn: Turn) -> list[str]:
@@ -145,6 +175,7 @@ def _changed_fields(turn: Turn) -> list[str]:
 _READERS = {
     "need_area": _read_need_area,
     "description": _read_text("description"),
+    "activity_choice": _read_activity_choice,
     "member": _read_text("member"),
     "institution": _read_text("institution"),
     "requester_name": _read_text("requester_name"),
@@ -208,6 +239,32 @@ def _description(value: Any, turn: Turn) -> Validation:
     if turn.slot("need_area") is None and (areas := extract.need_areas(text)):
         updates["need_area"] = areas[0]
     return Validation(updates)
+
+
+# How readers tell validators what happened. rasa-sdk keeps only the slots a validator
+# returns (what an extractor returns for other slots is dropped), so side effects such as
+# "also clear member_status" happen in the validators.
+MORE, PICK, UNKNOWN, REOPEN = "more", "pick:", "unknown:", "reopen:"
+# Clearing a field for correction also clears what was derived from it.
+_REOPENS: dict[str, dict[str, Any]] = {
+    "member": {"member": None, "member_status": None},
+    "activity_choice": {"activity_choice": None, "selected_activity_ids": []},
+}
+
+
+def _activity_choice(value: Any, turn: Turn) -> Validation:
+    text = str(value)
+    if text in (suggestions.DONE, suggestions.NONE):
+        return Validation({"activity_choice": text})
+    if text == MORE:
+        return Validation({"activity_choice": None})
+    if text.startswith(PICK):
+        chosen = list(turn.slot("selected_activity_ids") or [])
+        chosen += [i for i in text.removeprefix(PICK).split(",") if i not in chosen]
+        return Validation({"activity_choice": None, "selected_activity_ids": chosen})
+    if text.startswith(UNKNOWN):
+        return Validation({"activity_choice": None}, [Reply("utter_unknown_activity")])
+    return Validation({"activity_choice": None}, [Reply("utter_invalid_activity_choice")])
 
 
 def _member(value: Any, turn: Turn) -> Validation:
@@ -276,6 +333,11 @@ def _consent(value: Any, turn: Turn) -> Validation:
 def _confirmed(value: Any, turn: Turn) -> Validation:
     if value is True:
         return Validation({"confirmed": True})
+    if isinstance(value, str) and value.startswith(REOPEN):
+        reopened: dict[str, Any] = {"confirmed": None}
+        for name in value.removeprefix(REOPEN).split(","):
+            reopened |= _REOPENS.get(name, {name: None})
+        return Validation(reopened)
     if isinstance(value, str):
         return Validation({"confirmed": None}, [Reply("utter_invalid_confirmed")])
     return Validation({"confirmed": None})
@@ -284,6 +346,7 @@ def _confirmed(value: Any, turn: Turn) -> Validation:
 _CHECKS = {
     "need_area": _need_area,
     "description": _description,
+    "activity_choice": _activity_choice,
     "member": _member,
     "institution": _institution,
     "requester_name": _requester_name,

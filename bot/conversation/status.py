@@ -1,14 +1,12 @@
 """Status look-up: only for the conversation that filed a request or whoever knows its email."""
 
 import re
-from dataclasses import dataclass
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.conversation.replies import Reply
 from bot.conversation.turn import Turn
 from bot.i18n import value_label
-from bot.nlu import extract
 from bot.store import crud
 from bot.store.db import unit_of_work
 
@@ -21,20 +19,14 @@ def reference_in(text: str) -> str | None:
     return f"TA-{m.group(1)}-{int(m.group(2)):06d}" if m else None
 
 
-@dataclass(frozen=True)
-class Access:
-    exists: bool
-    owned: bool  # filed from this conversation
-    email: str | None
-
-
-def access(reference: str, sender_id: str) -> Access:
-    """What this conversation may learn about `reference`."""
-    with unit_of_work() as session:
-        request = crud.get_by_reference(session, reference)
-        if request is None:
-            return Access(False, False, None)
-        return Access(True, request.conversation_id == sender_id, request.email)
+def filed_here(reference: str, sender_id: str) -> bool:
+    """True when this conversation filed `reference`; False too when the store is down."""
+    try:
+        with unit_of_work() as session:
+            request = crud.get_by_reference(session, reference)
+            return request is not None and request.conversation_id == sender_id
+    except SQLAlchemyError:
+        return False
 
 
 def answer(reference: str, turn: Turn, given_email: str | None) -> Reply:
@@ -59,7 +51,3 @@ def answer(reference: str, turn: Turn, given_email: str | None) -> Reply:
             )
     except SQLAlchemyError:
         return Reply("utter_store_unavailable")
-
-
-def email_answer(turn: Turn) -> str:
-    return extract.email_in(turn.text) or turn.text

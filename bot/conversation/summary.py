@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from bot.catalogue.loader import get_catalogue
 from bot.conversation.replies import echo
 from bot.conversation.request_form import CORRECTABLE
 from bot.i18n import field_label, join_values, value_label
@@ -43,7 +44,9 @@ def _shown(name: str, value: Any, language: str) -> str:
     if name == "need_area":
         return value_label(str(value), language)
     if name == "selected_activity_ids":
-        return ", ".join(str(v) for v in value)
+        catalogue = get_catalogue()
+        titles = [a.title.get(language) if (a := catalogue.get(str(v))) else str(v) for v in value]
+        return "; ".join(titles)
     return echo(str(value), 400)
 
 

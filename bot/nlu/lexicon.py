@@ -108,14 +108,18 @@ def need_area_matcher() -> PhraseMatcher:
     return PhraseMatcher(_by_label(data, skip={"weak"}), weak=weak)
 
 
-@cache
 def topic_matcher() -> PhraseMatcher:
-    return PhraseMatcher(_by_label(_load("topics")))
+    return load_lexicon("topics")
+
+
+def field_matcher() -> PhraseMatcher:
+    return load_lexicon("fields")
 
 
 @cache
-def field_matcher() -> PhraseMatcher:
-    return PhraseMatcher(_by_label(_load("fields")))
+def load_lexicon(name: str) -> PhraseMatcher:
+    """A matcher over `data/lexicon/<name>.yml` (label → language → phrases)."""
+    return PhraseMatcher(_by_label(_load(name)))
 
 
 @cache

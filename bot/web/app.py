@@ -6,9 +6,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from bot.catalogue.loader import get_catalogue
 from bot.settings import get_settings
 from bot.store.db import session_factory
-from bot.web import chat, pages, requests_api
+from bot.web import catalogue_api, chat, pages, requests_api, widget
 from bot.web.conversation_lock import ConversationLocks, RedisConversationLocks
 from bot.web.limits import BodyLimit
 from bot.web.rasa_client import RasaClient
@@ -23,6 +24,8 @@ def create_app() -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # A broken catalogue stops start-up here, naming the file, the entry and the reason.
+        get_catalogue()
         app.state.rasa = RasaClient(
             settings.rasa_urls, settings.rasa_token, settings.rasa_timeout_seconds
         )
@@ -60,5 +63,7 @@ def create_app() -> FastAPI:
 
     app.include_router(chat.router)
     app.include_router(requests_api.router)
+    app.include_router(catalogue_api.router)
     app.include_router(pages.router)
+    app.include_router(widget.router)
     return app

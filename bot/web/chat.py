@@ -101,16 +101,29 @@ async def history(sender_id: SenderId, rasa: RasaDep) -> HistoryOut:
         state = await rasa.tracker(sender_id, events=True)
     except RasaUnavailable as exc:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, UNAVAILABLE) from exc
-    messages = []
-    for event in state.get("events") or []:
+    messages = history_messages(state.get("events") or [])
+    return HistoryOut(messages=messages, expecting=expecting(state), language=_language(state))
+
+
+def history_messages(events: list[dict[str, Any]]) -> list[HistoryMessage]:
+    """The user and bot messages of a tracker's events, as the delegate saw them.
+
+    A button press reaches Rasa as its payload (`/affirm`); the delegate saw the button's
+    title, so that is what the history shows. Payloads no button offered (the widget's
+    `/greet`) were never typed by the delegate and are left out.
+    """
+    messages: list[HistoryMessage] = []
+    for event in events:
         kind = event.get("event")
+        timestamp = event.get("timestamp", 0)
         if kind == "user":
             text = event.get("text") or ""
             if text.startswith("/"):
-                continue  # button payloads; the bot message that offered them shows the choice
-            messages.append(
-                HistoryMessage(role="user", text=text, timestamp=event.get("timestamp", 0))
-            )
+                title = _button_title(messages, text)
+                if title is None:
+                    continue
+                text = title
+            messages.append(HistoryMessage(role="user", text=text, timestamp=timestamp))
         elif kind == "bot":
             data = event.get("data") or {}
             messages.append(
@@ -118,10 +131,19 @@ async def history(sender_id: SenderId, rasa: RasaDep) -> HistoryOut:
                     role="bot",
                     text=event.get("text"),
                     buttons=data.get("buttons") or [],
-                    timestamp=event.get("timestamp", 0),
+                    timestamp=timestamp,
                 )
             )
-    return HistoryOut(messages=messages, expecting=expecting(state), language=_language(state))
+    return messages
+
+
+def _button_title(earlier: list[HistoryMessage], payload: str) -> str | None:
+    """The title of the most recently offered button that sends this payload."""
+    for message in reversed(earlier):
+        for button in message.buttons:
+            if button.payload == payload:
+                return button.title
+    return None
 
 
 def expecting(state: dict[str, Any]) -> str | None:

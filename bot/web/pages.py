@@ -1,4 +1,4 @@
-"""Public pages: the demo host page and the privacy notice."""
+"""Public pages: the privacy notice (the demo host page is in widget.py)."""
 
 from pathlib import Path
 
@@ -8,12 +8,6 @@ from fastapi.templating import Jinja2Templates
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 router = APIRouter(include_in_schema=False)
-
-
-@router.get("/", response_class=HTMLResponse)
-def home(request: Request) -> HTMLResponse:
-    """The demo page: the platform with the assistant."""
-    return templates.TemplateResponse(request, "home.html")
 
 
 @router.get("/privacy", response_class=HTMLResponse)

@@ -16,24 +16,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.deploy.stack import Ports, ProdStack
-from bot.model import ensure_model
-from bot.settings import ROOT, Settings, get_settings
+from bot.settings import Settings
 from bot.store.db import engine_for
 from bot.store.models import Request
+from tests.conftest import STACK_START_SECONDS
 from tests.utils.postgres import REDIS_URL, temporary_database, temporary_lock_prefix
 
-pytestmark = pytest.mark.faults
+# Two Rasa instances load side by side, and one test restarts one: minutes on a busy machine.
+FAULT_TEST_SECONDS = 1800
 
 
 @pytest.fixture(scope="session")
-def prod_model() -> Path:
-    return ensure_model(
-        get_settings().model_dir, log_file=ROOT / "var" / "logs" / "train-tests.log"
-    )
-
-
-@pytest.fixture(scope="session")
-def prod_stack(prod_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProdStack]:
+def prod_stack(
+    trained_model: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ProdStack]:
     """Everything `make run-prod` starts, on free ports."""
     with (
         temporary_database("faults") as store_url,
@@ -52,13 +48,13 @@ def prod_stack(prod_model: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         )
         stack = ProdStack(
             settings,
-            prod_model,
+            trained_model,
             Ports.free(2),
             tmp_path_factory.mktemp("prod-logs"),
             tmp_path_factory.mktemp("prod-run"),
         )
         try:
-            stack.start(timeout=900)
+            stack.start(timeout=STACK_START_SECONDS)
             yield stack
         finally:
             stack.stop()
@@ -90,12 +86,17 @@ class Delegate:
     def expecting(self) -> str | None:
         return self.last["expecting"]
 
-    def up_to_confirmation(self, member: str = "Kenya") -> None:
+    def start_form(self) -> None:
+        """State a need and a member, pass on the suggested activities: the form then asks
+        for the institution."""
+        self.say("We want to issue a compulsory licence for an antiviral. I'm from Kenya")
+        if self.expecting == "activity_choice":
+            self.say("/none_of_these")
+        assert self.expecting == "institution", self.last
+
+    def up_to_confirmation(self) -> None:
         """Answer everything the form asks until it shows the summary."""
-        self.say(
-            "We want to issue a compulsory licence for an antiviral because prices are too "
-            f"high. I'm from {member}"
-        )
+        self.start_form()
         answers = {
             "institution": "Ministry of Health",
             "requester_name": "Jane Wanjiru",

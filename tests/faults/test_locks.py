@@ -13,9 +13,9 @@ import pytest
 from bot.deploy.stack import ProdStack
 from bot.runner import free_port, wait_healthy
 from bot.web.chat import SEND_AGAIN
-from tests.faults.conftest import tracker_events
+from tests.faults.conftest import FAULT_TEST_SECONDS, tracker_events
 
-pytestmark = pytest.mark.faults
+pytestmark = [pytest.mark.faults, pytest.mark.timeout(FAULT_TEST_SECONDS)]
 
 OPENING = "We want to issue a compulsory licence for an antiviral. I'm from Kenya"
 

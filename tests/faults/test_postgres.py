@@ -22,11 +22,11 @@ from bot.store.crud import file_request
 from bot.store.db import engine_for, write_idempotent
 from bot.store.migrate import upgrade
 from bot.store.models import Request
-from tests.faults.conftest import Delegate, filed_for
+from tests.faults.conftest import FAULT_TEST_SECONDS, Delegate, filed_for
 from tests.utils.factories import request_data
 from tests.utils.postgres import temporary_database
 
-pytestmark = pytest.mark.faults
+pytestmark = [pytest.mark.faults, pytest.mark.timeout(FAULT_TEST_SECONDS)]
 
 REFERENCE = re.compile(r"\bTA-\d{4}-\d{6}\b")
 

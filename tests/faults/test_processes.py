@@ -6,11 +6,9 @@ from bot.deploy.stack import ProdStack
 from bot.runner import wait_healthy
 from bot.web.chat import SEND_AGAIN
 from bot.web.rasa_client import route
-from tests.faults.conftest import Delegate, filed_for, tracker_events
+from tests.faults.conftest import FAULT_TEST_SECONDS, Delegate, filed_for, tracker_events
 
-pytestmark = pytest.mark.faults
-
-OPENING = "We want to issue a compulsory licence for an antiviral. I'm from Kenya"
+pytestmark = [pytest.mark.faults, pytest.mark.timeout(FAULT_TEST_SECONDS)]
 
 
 def finish(delegate: Delegate) -> str:
@@ -28,7 +26,7 @@ def finish(delegate: Delegate) -> str:
 def test_action_servers_crashing_mid_form_ask_to_send_again_and_file_once(
     prod_stack: ProdStack, delegate: Delegate
 ) -> None:
-    delegate.say(OPENING)
+    delegate.start_form()
     delegate.say("Ministry of Health")
     assert delegate.expecting == "requester_name"
     actions = prod_stack.group("actions")
@@ -69,7 +67,7 @@ def test_a_rasa_instance_restarted_mid_form_resumes_from_the_tracker_store_on_th
 ) -> None:
     home, other = route(prod_stack.rasa_urls, delegate.sender_id)
     home_service = prod_stack.services[f"rasa-{prod_stack.rasa_urls.index(home) + 1}"]
-    delegate.say(OPENING)
+    delegate.start_form()
     delegate.say("Ministry of Health")
     assert delegate.expecting == "requester_name"
     home_service.kill()

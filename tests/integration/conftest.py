@@ -1,48 +1,15 @@
-"""The real stack for integration tests: a model trained once, Rasa, actions, web, SQLite."""
+"""A delegate talking to the real stack (the `stack` fixture lives in tests/conftest.py)."""
 
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from bot.model import ensure_model
-from bot.runner import Stack, running_stack
-from bot.settings import ROOT, Settings, get_settings
+from bot.runner import Stack
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="session")
-def trained_model() -> Path:
-    """The model for the current data; trained only if models/ does not have it yet."""
-    # models/ by default; TRIAGE_MODEL_DIR lets several checkouts share trained models.
-    return ensure_model(get_settings().model_dir, log_file=ROOT / "var" / "logs" / "train-tests.log")
-
-
-@pytest.fixture(scope="session")
-def stack_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    folder = tmp_path_factory.mktemp("stack")
-    return Settings(
-        environment="test",
-        database_url=f"sqlite:///{folder / 'triage.db'}",
-        tracker_database_url=f"sqlite:///{folder / 'tracker.db'}",
-        rasa_token="integration-rasa-token",
-        action_token="integration-action-token",
-        api_token="integration-api-token",
-    )
-
-
-@pytest.fixture(scope="session")
-def stack(
-    trained_model: Path, stack_settings: Settings, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Stack]:
-    """Rasa, the action server and the web service on free loopback ports."""
-    logs = tmp_path_factory.mktemp("logs")
-    with running_stack(stack_settings, trained_model, logs) as started:
-        yield started
 
 
 class Delegate:

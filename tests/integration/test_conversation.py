@@ -35,6 +35,17 @@ def test_a_typed_conversation_files_a_request_that_the_cli_lists(
     delegate.say(
         "We want to issue a compulsory licence for an antiviral because prices are too high"
     )
+    assert delegate.expecting == "activity_choice"
+    offered = [
+        b
+        for m in delegate.last["messages"]
+        for b in m["buttons"]
+        if b["payload"].startswith("/select")
+    ]
+    assert 1 <= len(offered) <= 3
+    delegate.say(offered[0]["payload"])
+    assert "Added:" in delegate.text
+    delegate.say("/affirm")
     assert delegate.expecting == "member"
     delegate.say("Ivory Coast")
     assert delegate.expecting == "institution"
@@ -69,6 +80,11 @@ def test_a_typed_conversation_files_a_request_that_the_cli_lists(
     }
     assert {k: filed[k] for k in expected} == expected
     assert "intellectual_property" in filed["topics"]  # type: ignore[operator]
+    chosen = offered[0]["payload"].split('"activity":"')[1].rstrip('"}')
+    assert filed["selected_activity_ids"] == [chosen]
+    assert filed["suggested_activity_ids"][: len(offered)] == [  # type: ignore[index]
+        b["payload"].split('"activity":"')[1].rstrip('"}') for b in offered
+    ]
 
     # The same request, as `triage requests list --json` shows it.
     env = dict(os.environ, TRIAGE_DATABASE_URL=stack.settings.database_url)
@@ -91,7 +107,10 @@ def test_an_opening_paragraph_is_not_asked_again(stack: Stack, delegate: Delegat
         "from our suppliers are held up by export restrictions and we would like WTO guidance. "
         "You can reach me at n.rahman@miti.gov.my"
     )
-    # Need, member, institution, name and email were all in the paragraph.
+    # Need, member, institution, name and email were all in the paragraph: after the
+    # suggestions, only the consent is left to ask.
+    assert delegate.expecting == "activity_choice"
+    delegate.say("none of these")
     assert delegate.expecting == "consent"
     delegate.say("I agree")
     delegate.say("no")
@@ -112,6 +131,7 @@ def test_an_opening_paragraph_is_not_asked_again(stack: Stack, delegate: Delegat
 
 def test_a_second_yes_files_once(stack: Stack, delegate: Delegate) -> None:
     delegate.say("We need help with WHO prequalification of a locally made vaccine, I'm from Kenya")
+    delegate.say("/none_of_these")
     delegate.say("Pharmacy and Poisons Board")
     delegate.say("Jane Wanjiru")
     delegate.say("jane.wanjiru@pharmacyboard.go.ke")
@@ -139,6 +159,7 @@ def test_declined_consent_files_nothing(stack: Stack, delegate: Delegate) -> Non
     delegate.say(
         "I'm from Peru, Ministerio de Salud, we want to buy antivirals through pooled procurement"
     )
+    delegate.say("/none_of_these")
     delegate.say("Ana Pérez")
     delegate.say("ana.perez@minsa.gob.pe")
     delegate.say("not sure")
@@ -155,6 +176,7 @@ def test_status_is_told_only_to_its_conversation_or_with_its_email(
     delegate.say(
         "Our IP office needs advice on the MC12 TRIPS decision for vaccines. I am from Brazil"
     )
+    delegate.say("/none_of_these")
     delegate.say("INPI")
     delegate.say("Carlos Souza")
     delegate.say("carlos.souza@inpi.gov.br")
@@ -189,4 +211,16 @@ def test_french_and_spanish_delegates_are_answered_in_their_language(stack: Stac
     es = Delegate(stack)
     es.say("Necesitamos ayuda con una licencia obligatoria para un antiviral")
     assert es.last["language"] == "es"
+    assert es.expecting == "activity_choice"
+    es.say("/none_of_these")
     assert "¿Qué gobierno representa?" in es.text
+
+
+def test_catalogue_questions_are_answered_in_and_outside_the_form(delegate: Delegate) -> None:
+    delegate.say("what training does WIPO offer on patents?")
+    assert "WIPO" in delegate.text and delegate.expecting is None
+    delegate.say("we need help with export restrictions on vaccine inputs")
+    assert delegate.expecting == "activity_choice"
+    delegate.say("tell me more about the first one")
+    assert "Source:" in delegate.text
+    assert delegate.expecting == "activity_choice"

@@ -166,3 +166,62 @@ def test_malformed_yaml_names_the_file(tmp_path: Path) -> None:
 def test_missing_file_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(CatalogueError, match=r"missing\.yaml: cannot read file"):
         load_catalogue(tmp_path / "missing.yaml")
+
+
+def test_successor_must_be_an_open_activity_and_the_error_names_the_entry(tmp_path: Path) -> None:
+    old = _valid_entry("old-pool") | {
+        "availability": "past",
+        "date": "2021-01",
+        "succeeded_by": "other-past",
+    }
+    other = _valid_entry("other-past") | {"availability": "past", "date": "2020"}
+    with pytest.raises(
+        CatalogueError, match=r"entry 0 \(id 'old-pool'\): succeeded_by 'other-past'"
+    ):
+        load_catalogue(_write(tmp_path, [old, other]))
+
+
+def test_successor_pointing_nowhere_is_rejected(tmp_path: Path) -> None:
+    old = _valid_entry("old-pool") | {
+        "availability": "past",
+        "date": "2021",
+        "succeeded_by": "nope",
+    }
+    with pytest.raises(CatalogueError, match="is not an open activity"):
+        load_catalogue(_write(tmp_path, [old]))
+
+
+def test_only_past_activities_can_have_a_successor(tmp_path: Path) -> None:
+    bad = _valid_entry("still-open") | {"succeeded_by": "sample-activity"}
+    with pytest.raises(CatalogueError, match="only a past activity can be succeeded_by"):
+        load_catalogue(_write(tmp_path, [bad, _valid_entry()]))
+
+
+def test_valid_successor_and_names_load(tmp_path: Path) -> None:
+    old = _valid_entry("old-pool") | {
+        "availability": "past",
+        "date": "2021",
+        "succeeded_by": "sample-activity",
+        "names": ["OLDPOOL", "Old Pool"],
+    }
+    catalogue = load_catalogue(_write(tmp_path, [old, _valid_entry()]))
+    pool = catalogue.get("old-pool")
+    assert pool is not None
+    assert pool.succeeded_by == "sample-activity"
+    assert pool.names == ("OLDPOOL", "Old Pool")
+
+
+def test_too_short_names_are_rejected(tmp_path: Path) -> None:
+    bad = _valid_entry() | {"names": ["X"]}
+    with pytest.raises(CatalogueError, match="names"):
+        load_catalogue(_write(tmp_path, [bad]))
+
+
+def test_shipped_successors_replace_past_activities_with_open_ones() -> None:
+    catalogue = load_catalogue()
+    linked = [a for a in catalogue.activities if a.succeeded_by]
+    assert linked
+    for activity in linked:
+        successor = catalogue.get(activity.succeeded_by or "")
+        assert not activity.is_open
+        assert successor is not None and successor.is_open

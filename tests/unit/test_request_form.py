@@ -6,6 +6,7 @@ import pytest
 
 from actions.forms import ValidateRequestForm
 from bot.conversation import request_form
+from bot.conversation.turn import Turn
 from tests.utils.rasa import responses, run, tracker
 
 FORM = {"active_loop": "request_form"}
@@ -30,9 +31,22 @@ def test_every_form_slot_has_an_extractor_and_a_validator() -> None:
         assert callable(getattr(ValidateRequestForm, f"validate_{slot}"))
 
 
+def slots_turn(**slots: Any) -> Turn:
+    return Turn.from_tracker(tracker("", slots=slots))
+
+
 def test_declined_consent_ends_the_form_without_confirmation() -> None:
-    assert request_form.required_slots({"consent": False})[-1] == "consent"
-    assert request_form.required_slots({"consent": True})[-1] == "confirmed"
+    assert request_form.required_slots(slots_turn(consent=False))[-1] == "consent"
+    assert request_form.required_slots(slots_turn(consent=True))[-1] == "confirmed"
+
+
+def test_the_suggestions_step_comes_once_the_need_is_known() -> None:
+    before = request_form.required_slots(slots_turn())
+    known = request_form.required_slots(
+        slots_turn(need_area="medicines", description="compulsory licence for an antiviral")
+    )
+    assert "activity_choice" not in before
+    assert known[:3] == ["need_area", "description", "activity_choice"]
 
 
 @pytest.mark.parametrize(

@@ -114,3 +114,25 @@ def test_the_read_api_lists_and_shows_requests(client: TestClient, clean_store: 
 def test_privacy_notice_is_served(client: TestClient) -> None:
     r = client.get("/privacy")
     assert r.status_code == 200 and "Privacy notice" in r.text
+
+
+def test_the_catalogue_api_filters_and_speaks_the_language(client: TestClient) -> None:
+    everything = client.get("/api/catalogue").json()
+    assert everything["count"] >= 45
+    wipo = client.get("/api/catalogue", params={"organization": "WIPO", "language": "fr"}).json()
+    assert wipo["count"] > 0
+    assert all("WIPO" in a["organizations"] for a in wipo["data"])
+    open_only = client.get("/api/catalogue", params={"include_past": "false"}).json()
+    assert all(a["availability"] == "open" for a in open_only["data"])
+    found = client.get("/api/catalogue", params={"q": "licence obligatoire"}).json()
+    assert found["count"] > 0 and any(
+        "intellectual_property" in a["topics"] for a in found["data"][:3]
+    )
+    one = client.get(f"/api/catalogue/{found['data'][0]['id']}", params={"language": "es"}).json()
+    assert one["id"] == found["data"][0]["id"]
+
+
+def test_the_catalogue_api_refuses_unknown_filters_and_ids(client: TestClient) -> None:
+    assert client.get("/api/catalogue", params={"organization": "UNICEF"}).status_code == 422
+    assert client.get("/api/catalogue", params={"language": "de"}).status_code == 422
+    assert client.get("/api/catalogue/no-such-activity").status_code == 404

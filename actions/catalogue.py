@@ -1,0 +1,89 @@
+"""Suggestions in the form, and questions about the catalogue."""
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import say
+from bot.catalogue.loader import get_catalogue
+from bot.conversation import catalogue_questions, suggestions
+from bot.conversation.replies import Reply
+from bot.conversation.turn import Turn
+
+
+class ActionAskActivityChoice(Action):
+    """Shows the next suggestions, or what was added, with the buttons to go on."""
+
+    def name(self) -> str:
+        return "action_ask_activity_choice"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        turn = Turn.from_tracker(tracker)
+        shown = list(turn.slot("suggested_activity_ids") or [])
+        selected = list(turn.slot("selected_activity_ids") or [])
+        before = turn.previous_slots.get("selected_activity_ids") or []
+        newly = [i for i in selected if i not in before]
+        if newly:
+            say(dispatcher, [_added(newly, turn)])
+            return []
+        if not shown or suggestions.wants_more(turn):
+            batch = suggestions.next_batch(turn)
+            if not batch:
+                buttons = suggestions.control_buttons(turn.language, bool(selected))[1:]
+                say(dispatcher, [Reply("utter_no_more_suggestions", buttons=buttons)])
+                return []
+            say(dispatcher, [suggestions.batch_reply(batch, turn, first=not shown)])
+            return [SlotSet("suggested_activity_ids", shown + [s.activity.id for s in batch])]
+        say(dispatcher, [_pick_prompt(turn)])
+        return []
+
+
+def _remaining_buttons(turn: Turn) -> list[dict[str, str]]:
+    """The current batch minus what is already chosen, then more / continue."""
+    catalogue = get_catalogue()
+    selected = set(turn.slot("selected_activity_ids") or [])
+    buttons = [
+        suggestions.select_button(a, turn.language)
+        for i in suggestions.current_batch(turn)
+        if i not in selected and (a := catalogue.get(i)) is not None
+    ]
+    return buttons + suggestions.control_buttons(turn.language, bool(selected))
+
+
+def _added(ids: list[str], turn: Turn) -> Reply:
+    catalogue = get_catalogue()
+    titles = "; ".join(a.title.get(turn.language) for i in ids if (a := catalogue.get(i)))
+    return Reply("utter_activity_added", {"titles": titles}, _remaining_buttons(turn))
+
+
+def _pick_prompt(turn: Turn) -> Reply:
+    return Reply("utter_pick_prompt", buttons=_remaining_buttons(turn))
+
+
+class ActionDescribeActivity(Action):
+    """Answers "tell me more about …"."""
+
+    def name(self) -> str:
+        return "action_describe_activity"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        say(dispatcher, [catalogue_questions.details_reply(Turn.from_tracker(tracker))])
+        return []
+
+
+class ActionSearchCatalogue(Action):
+    """Answers "what training does WIPO offer on patents?"."""
+
+    def name(self) -> str:
+        return "action_search_catalogue"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        say(dispatcher, [catalogue_questions.search_reply(Turn.from_tracker(tracker))])
+        return []

@@ -1,0 +1,57 @@
+"""What a delegate's words ask for beyond the subject: formats, past material, topics, areas.
+
+Formats and requests for past material come from data/catalogue/intents.yml; topics and need
+areas from the project's own lexicons in data/lexicon/ (the ones the conversation uses), so
+a French or Spanish need maps to the same concepts as an English one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from bot.nlu.lexicon import PhraseMatcher, need_area_matcher, topic_matcher
+
+INTENTS_PATH = Path(__file__).resolve().parents[2] / "data" / "catalogue" / "intents.yml"
+_REFERENCE = "reference"
+
+
+@dataclass(frozen=True)
+class Intents:
+    """Concepts found in one text."""
+
+    formats: frozenset[str]  # catalogue formats that answer what the delegate asked for
+    wants_reference: bool  # asks for recordings, slides or other material of past events
+    topics: frozenset[str]
+    need_areas: frozenset[str]
+
+
+@cache
+def _matchers() -> tuple[PhraseMatcher, PhraseMatcher, dict[str, tuple[str, ...]]]:
+    data = yaml.safe_load(INTENTS_PATH.read_text(encoding="utf-8"))
+    formats = {
+        fmt: {t for lang, terms in spec.items() if lang != "serves" for t in terms}
+        for fmt, spec in data["formats"].items()
+    }
+    serves = {fmt: tuple(spec["serves"]) for fmt, spec in data["formats"].items()}
+    reference = {_REFERENCE: {t for terms in data["reference"].values() for t in terms}}
+    return PhraseMatcher(formats), PhraseMatcher(reference), serves
+
+
+def read_intents(text: str) -> Intents:
+    """Formats, past-material requests, topics and need areas named in `text`."""
+    if not text.strip():
+        return Intents(frozenset(), False, frozenset(), frozenset())
+    formats, reference, serves = _matchers()
+    areas = need_area_matcher().hits(text)
+    asked = formats.labels(text, typos=False)
+    return Intents(
+        formats=frozenset(f for a in asked for f in serves[a]),
+        wants_reference=bool(reference.labels(text, typos=False)),
+        topics=frozenset(topic_matcher().labels(text)),
+        # Weak words ("technology", "test") say little about the area on their own.
+        need_areas=frozenset(h.label for h in areas if not h.weak),
+    )

@@ -1,0 +1,200 @@
+"""Catalogue suggestions inside the request form: what to show, and what the delegate picked.
+
+The form's `activity_choice` step comes after the need is known. Each batch shows up to
+three activities as buttons; every shown id is appended to `suggested_activity_ids` in the
+order shown, every pick to `selected_activity_ids`. The step ends with "continue" or
+"none of these", or when the delegate moves on to other details.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from bot.catalogue.labels import FORMAT_LABELS, ORGANIZATION_LABELS, PAST_NOTE, label
+from bot.catalogue.loader import get_catalogue
+from bot.catalogue.ranking import NeedQuery, Suggestion, suggest
+from bot.catalogue.schema import Activity
+from bot.conversation.replies import Reply
+from bot.conversation.turn import Turn
+from bot.members import get_directory
+from bot.nlu.text import fold, words
+
+BATCH = 3
+DONE = "done"
+NONE = "none"
+
+# Ordinals only: "one", "un" or "dos" also occur in ordinary sentences.
+_ORDINALS = {
+    0: {"first", "1", "1st", "premier", "premiere", "1er", "1re", "primero", "primera", "1o", "1a"},
+    1: {"second", "2", "2nd", "deuxieme", "seconde", "2e", "segundo", "segunda", "2o", "2a"},
+    2: {"third", "3", "3rd", "troisieme", "3e", "tercero", "tercera", "3o", "3a"},
+}
+_ALL = {"both", "all", "tous", "toutes", "ambos", "ambas", "todos", "todas"}
+_LAST = {"last", "dernier", "derniere", "ultimo", "ultima"}
+
+
+def query_for(turn: Turn) -> NeedQuery:
+    """What the conversation knows, as the ranker's query."""
+    member = get_directory().get(turn.slot("member")) if turn.slot("member") else None
+    return NeedQuery(
+        text=turn.slot("description") or "",
+        need_area=turn.slot("need_area"),
+        topics=tuple(turn.slot("topics") or ()),
+        member_status=turn.slot("member_status"),
+        ldc=bool(member and member.ldc),
+        organizations=tuple(turn.slot("organizations") or ()),
+        language=turn.language,
+    )
+
+
+def next_batch(turn: Turn) -> list[Suggestion]:
+    """The next activities to show: the best ones not shown yet."""
+    shown = turn.slot("suggested_activity_ids") or []
+    return suggest(query_for(turn), limit=BATCH, exclude_ids=shown)
+
+
+def has_suggestions(turn: Turn) -> bool:
+    return bool(turn.slot("need_area") and turn.slot("description") and next_batch(turn))
+
+
+def current_batch(turn: Turn) -> list[str]:
+    """The ids of the last batch shown, for "the first one" and "tell me more"."""
+    shown = list(turn.slot("suggested_activity_ids") or [])
+    size = len(shown) % BATCH or BATCH
+    return shown[-size:]
+
+
+@dataclass(frozen=True)
+class Picked:
+    ids: list[str]
+    unknown: list[str]
+
+
+def picked(turn: Turn) -> Picked:
+    """Activities the delegate chose: from a button payload, an ordinal or a title."""
+    catalogue_ids = {a.id for a in get_catalogue().activities}
+    batch = current_batch(turn)
+    from_payload = turn.entity_values("activity")
+    if turn.is_payload:
+        return Picked(
+            [i for i in from_payload if i in catalogue_ids],
+            [i for i in from_payload if i not in catalogue_ids],
+        )
+    ids = [i for i in from_payload if i in catalogue_ids]
+    ids += ordinal_choice(turn.text, batch) or named_choice(
+        turn.text + " " + " ".join(from_payload), batch
+    )
+    return Picked(list(dict.fromkeys(ids)), [])
+
+
+def ordinal_choice(text: str, batch: list[str]) -> list[str]:
+    tokens = set(words(text))
+    if tokens & _ALL and batch:
+        return list(batch)
+    chosen = [batch[i] for i, names in _ORDINALS.items() if tokens & names and i < len(batch)]
+    if tokens & _LAST and batch:
+        chosen.append(batch[-1])
+    return chosen
+
+
+def named_choice(text: str, batch: list[str]) -> list[str]:
+    """An activity named by (part of) its title, among those just shown."""
+    folded = fold(text)
+    if len(folded) < 4:
+        return []
+    by_id = {a.id: a for a in get_catalogue().activities}
+    best: tuple[float, str] | None = None
+    for activity_id in batch:
+        activity = by_id[activity_id]
+        names = [fold(t) for t in (activity.title.en, activity.title.fr, activity.title.es)]
+        score = max(fuzz.partial_ratio(folded, n) for n in names)
+        if score >= 80 and (best is None or score > best[0]):
+            best = (score, activity_id)
+    return [best[1]] if best else []
+
+
+def wants_more(turn: Turn) -> bool:
+    return turn.intent == "more_suggestions"
+
+
+_CONTINUE = re.compile(r"\b(continue|continuer|continuar|done|next|suivant|siguiente)\b")
+
+
+def finished(turn: Turn) -> str | None:
+    """DONE or NONE when the delegate ends the step; None to keep choosing."""
+    if turn.intent == "none_of_these":
+        return NONE
+    if turn.intent in ("affirm", "deny") or re.search(
+        r"\b(continue|continuer|continuar|done|next)\b", fold(turn.text)
+    ):
+        return DONE if turn.slot("selected_activity_ids") else NONE
+    return None
+
+
+# --- what the delegate sees ------------------------------------------------------------
+
+
+def _org_names(activity: Activity, language: str) -> str:
+    return "–".join(label(ORGANIZATION_LABELS, o, language) for o in activity.organizations)
+
+
+def line(s: Suggestion, language: str) -> str:
+    """A bold title, organizations and format; the reason on the next line."""
+    a = s.activity
+    kind = label(FORMAT_LABELS, a.format, language)
+    head = f"**{a.title.get(language)}** — {_org_names(a, language)} · {kind}"
+    note = f" {PAST_NOTE[language]}" if not a.is_open else ""
+    return f"- {head}\n  {s.reason}{note}"
+
+
+def select_button(a: Activity, language: str) -> dict[str, str]:
+    """A button that picks `a`: its short title and organizations; the payload carries the id."""
+    title = a.title.get(language)
+    short = title if len(title) <= 60 else title[:57].rstrip() + "…"
+    payload = '/select_activity{"activity":"' + a.id + '"}'
+    return {"title": f"{short} ({_org_names(a, language)})", "payload": payload}
+
+
+def batch_reply(batch: list[Suggestion], turn: Turn, first: bool) -> Reply:
+    """The suggestions as a list with reasons, one button each, then the controls."""
+    language = turn.language
+    buttons = [select_button(s.activity, language) for s in batch]
+    buttons += control_buttons(language, bool(turn.slot("selected_activity_ids")))
+    text = "\n".join(line(s, language) for s in batch)
+    response = "utter_suggestions" if first else "utter_more_suggestions"
+    return Reply(response, {"suggestions": text}, buttons)
+
+
+_CONTROLS = {
+    "en": ("Show more", "None of these", "Continue"),
+    "fr": ("Voir d'autres", "Aucune de celles-ci", "Continuer"),
+    "es": ("Ver más", "Ninguna de estas", "Continuar"),
+}
+
+
+def control_buttons(language: str, any_selected: bool) -> list[dict[str, str]]:
+    """ "Show more", then "Continue" once something is chosen, else "None of these"."""
+    more, none, done = _CONTROLS.get(language, _CONTROLS["en"])
+    if any_selected:
+        end = {"title": done, "payload": "/affirm"}
+    else:
+        end = {"title": none, "payload": "/none_of_these"}
+    return [{"title": more, "payload": "/more_suggestions"}, end]
+
+
+def details(activity: Activity, language: str) -> dict[str, Any]:
+    """Values for the `utter_activity_details` response."""
+    languages = ", ".join(activity.languages)
+    status = PAST_NOTE[language] if not activity.is_open else ""
+    return {
+        "title": activity.title.get(language),
+        "organizations": _org_names(activity, language),
+        "format": label(FORMAT_LABELS, activity.format, language),
+        "summary": activity.summary.get(language),
+        "description": activity.description,
+        "languages": languages,
+        "source_url": activity.source_url,
+        "status": status,
+    }

@@ -1,0 +1,183 @@
+"""Suggestions in the conversation: shown in order, picked, more, none, details, search."""
+
+from typing import Any
+
+from actions.catalogue import ActionAskActivityChoice, ActionDescribeActivity, ActionSearchCatalogue
+from actions.forms import ValidateRequestForm
+from bot.catalogue.loader import get_catalogue
+from bot.conversation import suggestions
+from bot.conversation.turn import Turn
+from tests.utils.rasa import responses, run, tracker
+
+NEED = {
+    "need_area": "medicines",
+    "description": "We want to issue a compulsory licence for an antiviral",
+    "topics": ["intellectual_property"],
+    "language": "en",
+}
+
+
+async def ask(
+    text: str = "", intent: str = "describe_need", **slots: Any
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    all_slots = NEED | {"requested_slot": "activity_choice"} | slots
+    return await run(
+        ActionAskActivityChoice(),
+        tracker(
+            text, intent=intent, slots=all_slots, previous=all_slots, active_loop="request_form"
+        ),
+    )
+
+
+async def choose(text: str, intent: str, **kwargs: Any) -> dict[str, Any]:
+    slots = NEED | {"requested_slot": "activity_choice"} | kwargs.pop("slots", {})
+    events, said = await run(
+        ValidateRequestForm(),
+        tracker(
+            text, intent=intent, slots=slots, previous=slots, active_loop="request_form", **kwargs
+        ),
+    )
+    return {
+        "slots": {e["name"]: e["value"] for e in events if e["event"] == "slot"},
+        "said": responses(said),
+    }
+
+
+async def test_the_first_batch_is_shown_as_buttons_and_recorded_in_order() -> None:
+    events, said = await ask()
+    [shown] = [e["value"] for e in events if e["name"] == "suggested_activity_ids"]
+    assert 1 <= len(shown) <= 3
+    assert responses(said) == ["utter_suggestions"]
+    payloads = [b["payload"] for b in said[0]["buttons"]]
+    assert payloads[: len(shown)] == [f'/select_activity{{"activity":"{i}"}}' for i in shown]
+    assert payloads[len(shown) :] == ["/more_suggestions", "/none_of_these"]
+    catalogue = get_catalogue()
+    for activity_id in shown:
+        assert f"**{catalogue.get(activity_id).title.en}**" in said[0]["suggestions"]  # type: ignore[union-attr]
+
+
+async def test_more_shows_new_activities_and_appends_them() -> None:
+    first, _ = await ask()
+    shown = first[0]["value"]
+    events, said = await ask(
+        "show me more", intent="more_suggestions", suggested_activity_ids=shown
+    )
+    assert responses(said) == ["utter_more_suggestions"]  # the catalogue has more IP offers
+    [after] = [e["value"] for e in events if e["name"] == "suggested_activity_ids"]
+    assert after[: len(shown)] == shown
+    assert not set(after[len(shown) :]) & set(shown)
+
+
+async def test_past_events_are_labelled_as_reference_material() -> None:
+    query = suggestions.query_for(Turn.from_tracker(tracker("", slots=NEED)))
+    for suggestion in suggestions.suggest(query, limit=10):
+        text = suggestions.line(suggestion, "en")
+        assert ("Past event" in text) is (not suggestion.activity.is_open)
+
+
+async def test_a_button_pick_is_added_to_the_selection() -> None:
+    first, _ = await ask()
+    shown = first[0]["value"]
+    result = await choose(
+        f'/select_activity{{"activity":"{shown[0]}"}}',
+        "select_activity",
+        entities=[{"entity": "activity", "value": shown[0]}],
+        slots={"suggested_activity_ids": shown},
+    )
+    assert result["slots"]["selected_activity_ids"] == [shown[0]]
+    assert result["slots"]["activity_choice"] is None  # still choosing
+
+
+async def test_an_ordinal_picks_from_the_current_batch() -> None:
+    first, _ = await ask()
+    shown = first[0]["value"]
+    result = await choose(
+        "I'll take the second one", "select_activity", slots={"suggested_activity_ids": shown}
+    )
+    assert result["slots"]["selected_activity_ids"] == [shown[1]]
+
+
+async def test_an_unknown_activity_id_is_refused_with_a_message() -> None:
+    result = await choose(
+        '/select_activity{"activity":"no-such-activity"}',
+        "select_activity",
+        entities=[{"entity": "activity", "value": "no-such-activity"}],
+        slots={"suggested_activity_ids": ["trilateral-ta-request"]},
+    )
+    assert result["slots"]["activity_choice"] is None
+    assert "selected_activity_ids" not in result["slots"]
+    assert result["said"] == ["utter_unknown_activity"]
+
+
+async def test_none_of_these_and_continue_end_the_step() -> None:
+    result = await choose(
+        "none of these",
+        "none_of_these",
+        slots={"suggested_activity_ids": ["trilateral-ta-request"]},
+    )
+    assert result["slots"]["activity_choice"] == "none"
+    result = await choose(
+        "continue",
+        "affirm",
+        slots={
+            "suggested_activity_ids": ["trilateral-ta-request"],
+            "selected_activity_ids": ["trilateral-ta-request"],
+        },
+    )
+    assert result["slots"]["activity_choice"] == "done"
+
+
+async def test_after_a_pick_the_added_activity_is_confirmed_with_the_remaining_buttons() -> None:
+    first, _ = await ask()
+    shown = first[0]["value"]
+    slots = NEED | {"requested_slot": "activity_choice", "suggested_activity_ids": shown}
+    _, said = await run(
+        ActionAskActivityChoice(),
+        tracker(
+            "the first one",
+            intent="select_activity",
+            previous=slots,
+            slots=slots | {"selected_activity_ids": [shown[0]]},
+            active_loop="request_form",
+        ),
+    )
+    assert responses(said) == ["utter_activity_added"]
+    payloads = [b["payload"] for b in said[0]["buttons"]]
+    assert f'/select_activity{{"activity":"{shown[0]}"}}' not in payloads
+    assert payloads[-2:] == ["/more_suggestions", "/affirm"]
+
+
+async def test_tell_me_more_about_the_first_one() -> None:
+    first, _ = await ask()
+    shown = first[0]["value"]
+    _, said = await run(
+        ActionDescribeActivity(),
+        tracker(
+            "tell me more about the first one",
+            intent="ask_activity_details",
+            slots=NEED | {"suggested_activity_ids": shown},
+        ),
+    )
+    assert responses(said) == ["utter_activity_details"]
+    assert said[0]["title"] == get_catalogue().get(shown[0]).title.en  # type: ignore[union-attr]
+
+
+async def test_catalogue_questions_are_answered_with_matching_activities() -> None:
+    _, said = await run(
+        ActionSearchCatalogue(),
+        tracker("what training does WIPO offer on patents?", intent="ask_catalogue"),
+    )
+    assert responses(said) == ["utter_catalogue_results"]
+    assert "WIPO" in said[0]["results"]
+
+
+async def test_catalogue_questions_in_spanish() -> None:
+    _, said = await run(
+        ActionSearchCatalogue(),
+        tracker(
+            "qué cursos hay sobre licencias obligatorias",
+            intent="ask_catalogue",
+            slots={"language": "es"},
+        ),
+    )
+    assert responses(said) == ["utter_catalogue_results"]
