@@ -11,8 +11,14 @@ env: ## Create or update both environments (.venv, .venv-rasa)
 run: env ## Train if needed, migrate, start Rasa + actions + web (Ctrl-C stops all)
 	@.venv/bin/triage run
 
-test: env browser-deps ## Unit, integration and browser tests (trains the model once if needed)
+run-prod: env ## Production deployment: 2 Rasa, 2 actions, 2 web behind nginx, PostgreSQL, Redis (.env)
+	@.venv/bin/triage run-prod
+
+test: env browser-deps ## Unit, integration, fault and browser tests (trains the model once if needed)
 	@.venv/bin/pytest
+
+bench: env ## Load benchmark: bare Rasa vs embedded vs production (ARGS=--quick for a smoke run)
+	@.venv/bin/python scripts/bench.py $(ARGS)
 
 browser-deps: ## Chromium (Debian package) and axe-core (npm) for the browser tests, when missing
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
@@ -36,4 +42,4 @@ eval: env ## NLU pipelines and policies compared (EVAL_ARGS=--quick), then sugge
 eval-suggestions: env ## Suggestion quality: recall@3/MRR per language, dev/test/holdout, vs keyword baseline
 	@.venv/bin/python -m bot.catalogue.evaluate
 
-.PHONY: help env run test browser-deps lint validate eval eval-suggestions bench-staff
+.PHONY: help env run run-prod test bench browser-deps lint validate eval eval-suggestions bench-staff

@@ -22,6 +22,13 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_prod(args: argparse.Namespace) -> int:
+    from bot.deploy.run import run_prod
+
+    run_prod()
+    return 0
+
+
 def _db_upgrade(args: argparse.Namespace) -> int:
     from bot.store.migrate import upgrade
 
@@ -110,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     commands.add_parser("run", help="train if needed and start everything").set_defaults(func=_run)
+    commands.add_parser(
+        "run-prod", help="the production deployment: instances behind nginx, PostgreSQL, Redis"
+    ).set_defaults(func=_run_prod)
 
     db = commands.add_parser("db", help="request store").add_subparsers(
         dest="db_command", required=True

@@ -66,6 +66,13 @@ class Service:
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
+    def kill(self) -> None:
+        """Stop abruptly (SIGKILL), as a crash would."""
+        if self.running():
+            assert self.process is not None
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
     def stop(self, timeout: float = 15) -> None:
         if not self.running():
             return
@@ -76,6 +83,24 @@ class Service:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
+
+
+def wait_healthy(services: list[Service], timeout: float) -> None:
+    """Wait until every service answers its health check; raise if one exits or time runs out."""
+    deadline = time.monotonic() + timeout
+    pending = list(services)
+    while pending:
+        for service in list(pending):
+            if not service.running():
+                raise RuntimeError(f"{service.name} exited during start-up; see {service.log_file}")
+            if service.healthy():
+                log.info("%s is up", service.name)
+                pending.remove(service)
+        if not pending:
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not healthy after {timeout:.0f} s: {[s.name for s in pending]}")
+        time.sleep(0.5)
 
 
 @dataclass
@@ -179,24 +204,11 @@ class Stack:
         self.build()
         for service in self.services:
             service.start()
-        deadline = time.monotonic() + timeout
-        pending = list(self.services)
-        while pending:
-            for service in list(pending):
-                if not service.running():
-                    self.stop()
-                    raise RuntimeError(
-                        f"{service.name} exited during start-up; see {service.log_file}"
-                    )
-                if service.healthy():
-                    log.info("%s is up", service.name)
-                    pending.remove(service)
-            if time.monotonic() > deadline:
-                self.stop()
-                raise TimeoutError(
-                    f"not healthy after {timeout:.0f} s: {[s.name for s in pending]}"
-                )
-            time.sleep(0.5)
+        try:
+            wait_healthy(self.services, timeout)
+        except (RuntimeError, TimeoutError):
+            self.stop()
+            raise
 
     def stop(self) -> None:
         for service in reversed(self.services):
@@ -208,7 +220,12 @@ class Stack:
 
 @contextmanager
 def running_stack(
-    settings: Settings, model: Path, log_dir: Path, *, fixed_ports: bool = False
+    settings: Settings,
+    model: Path,
+    log_dir: Path,
+    *,
+    fixed_ports: bool = False,
+    timeout: float = 600,
 ) -> Iterator[Stack]:
     """A started stack, stopped on exit (including Ctrl-C)."""
     rasa_port = int(settings.rasa_url.rsplit(":", 1)[1]) if fixed_ports else free_port()
@@ -216,7 +233,7 @@ def running_stack(
     web_port = settings.web_port if fixed_ports else free_port()
     stack = Stack(settings, model, rasa_port, action_port, web_port, log_dir)
     try:
-        stack.start()
+        stack.start(timeout)
         yield stack
     finally:
         stack.stop()

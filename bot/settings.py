@@ -31,6 +31,9 @@ class Settings(BaseSettings):
 
     # Processes. Rasa and the action server stay on loopback; the web service is public.
     rasa_url: str = "http://127.0.0.1:5005"
+    # More Rasa instances sharing the tracker and lock stores; the gateway spreads
+    # conversations over rasa_url and these, and fails over when one is down.
+    rasa_extra_urls: list[str] = Field(default_factory=list)
     rasa_token: str = DEV_SECRET
     action_server_port: int = 5055
     action_token: str = DEV_SECRET
@@ -56,6 +59,22 @@ class Settings(BaseSettings):
     login_failures_per_address: int = 20
     transcript_index_seconds: float = 5.0
 
+    # Production path: Rasa's lock store, so two Rasa instances never work on one
+    # conversation at once (the embedded default has one Rasa and keeps locks in memory).
+    redis_url: str = "redis://127.0.0.1:6379/1"
+    # Rasa silently ignores a prefix that is not letters and digits.
+    lock_key_prefix: str = Field(default="triage", pattern=r"^[A-Za-z0-9]+$")
+    # Serialize each conversation's turns in Redis across gateway workers; required with
+    # several Rasa instances (see bot/web/conversation_lock.py for why).
+    conversation_lock: bool = False
+
+    # The reference deployment (`make run-prod`): nginx in front, `instances` of each
+    # process on consecutive ports from rasa_url's port, action_server_port and web_port.
+    public_host: str = "127.0.0.1"
+    public_port: int = 8080
+    action_proxy_port: int = 5054
+    instances: int = Field(default=2, ge=1, le=8)
+
     # Gateway limits.
     max_message_chars: int = 4000
     max_metadata_keys: int = 20
@@ -74,6 +93,11 @@ class Settings(BaseSettings):
     # by `triage privacy purge`; anonymous statistics stay.
     retention_days: int = Field(default=365, ge=1)
 
+    @property
+    def rasa_urls(self) -> list[str]:
+        """Every Rasa instance the gateway may use, the primary first."""
+        return [self.rasa_url, *(u for u in self.rasa_extra_urls if u != self.rasa_url)]
+
     @model_validator(mode="after")
     def _refuse_dev_secrets_in_production(self) -> "Settings":
         if self.environment == "production":
@@ -89,6 +113,8 @@ class Settings(BaseSettings):
                 raise ValueError("set TRIAGE_RATE_LIMIT_STORAGE to database or a redis:// URL")
             if "*" in self.cors_origins:
                 raise ValueError("list the origins that embed the widget instead of *")
+            if len(self.rasa_urls) > 1 and not self.conversation_lock:
+                raise ValueError("several Rasa instances need conversation_lock=true")
         return self
 
     @property

@@ -22,6 +22,24 @@ def store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
+@pytest.fixture(scope="session")
+def postgres_store_url() -> Iterator[str]:
+    """One migrated PostgreSQL request store for the whole run, dropped at the end."""
+    from tests.utils.postgres import temporary_database
+
+    with temporary_database("store") as url:
+        upgrade(url)
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store_url(request: pytest.FixtureRequest, store_url: str) -> str:
+    """The migrated request store on each backend the product supports."""
+    if request.param == "sqlite":
+        return store_url
+    return str(request.getfixturevalue("postgres_store_url"))
+
+
 @pytest.fixture(autouse=True)
 def settings_env(monkeypatch: pytest.MonkeyPatch, store_url: str, tmp_path: Path) -> Iterator[None]:
     """Every test reads settings that point at throw-away stores, never at var/."""

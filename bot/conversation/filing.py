@@ -7,7 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.conversation.turn import Turn
 from bot.store.crud import Filing, file_request
-from bot.store.db import unit_of_work
+from bot.store.db import write_idempotent
 from bot.store.schemas import RequestCreate
 
 
@@ -51,8 +51,9 @@ def file(turn: Turn) -> Filing:
     """Store the request in one transaction; FilingError if the store is unavailable."""
     data = build(turn)
     try:
-        with unit_of_work() as session:
-            return file_request(session, data)
+        # Filing is idempotent by submission key, so a commit lost with its connection can
+        # be retried: the retry finds the first filing instead of making a second one.
+        return write_idempotent(lambda session: file_request(session, data))
     except SQLAlchemyError as exc:
         raise FilingError(str(exc.__class__.__name__)) from exc
 

@@ -1,16 +1,22 @@
 """Engine and session factory, created lazily once per database URL."""
 
-from collections.abc import Iterator
+import logging
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import get_settings
 
 WRITE_OPTION = "triage_writes"
+T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -70,3 +76,23 @@ def unit_of_work() -> Iterator[Session]:
     with session_factory().begin() as session:
         session.connection(execution_options={WRITE_OPTION: True})
         yield session
+
+
+def write_idempotent(work: Callable[[Session], T], *, attempts: int = 3, pause: float = 0.3) -> T:
+    """Run `work` in a unit of work, again on a fresh connection if the database dropped ours.
+
+    Only for work that is safe to repeat: when a connection drops during COMMIT we cannot
+    know whether the commit happened, so the retry must find and return the earlier result.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            with unit_of_work() as session:
+                return work(session)
+        except DBAPIError as exc:
+            # A restarted server or a terminated backend invalidates the connection; any
+            # other database error is not ours to hide.
+            if not exc.connection_invalidated or attempt == attempts:
+                raise
+            log.warning("database connection lost (attempt %d of %d); retrying", attempt, attempts)
+            time.sleep(pause * attempt)
+    raise AssertionError("unreachable")

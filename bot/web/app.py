@@ -12,6 +12,7 @@ from bot.catalogue.loader import get_catalogue
 from bot.settings import get_settings
 from bot.store.db import session_factory
 from bot.web import catalogue_api, chat, pages, requests_api, staff, widget
+from bot.web.conversation_lock import ConversationLocks, RedisConversationLocks
 from bot.web.limits import BodyLimit
 from bot.web.rasa_client import RasaClient
 from bot.web.ratelimit import Limiter
@@ -30,12 +31,20 @@ def create_app() -> FastAPI:
         # A broken catalogue stops start-up here, naming the file, the entry and the reason.
         get_catalogue()
         app.state.rasa = RasaClient(
-            settings.rasa_url, settings.rasa_token, settings.rasa_timeout_seconds
+            settings.rasa_urls, settings.rasa_token, settings.rasa_timeout_seconds
         )
         app.state.replies = RepliesCache(session_factory())
+        app.state.conversation_locks = (
+            RedisConversationLocks(
+                settings.redis_url, settings.lock_key_prefix, settings.rasa_timeout_seconds
+            )
+            if settings.conversation_lock
+            else ConversationLocks()
+        )
         async with staff.background(app, settings):
             yield
         await app.state.rasa.close()
+        await app.state.conversation_locks.close()
         await app.state.limiter.counter.close()
 
     app = FastAPI(

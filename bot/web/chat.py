@@ -1,18 +1,34 @@
 """The chat gateway: the widget's only way to the Rasa server."""
 
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 
 from bot.store.schemas import Language
+from bot.web.conversation_lock import ConversationBusy, ConversationLocks
 from bot.web.rasa_client import RasaClient, RasaUnavailable
 from bot.web.ratelimit import client_address, json_field, rate_limited
 from bot.web.replies_cache import RepliesCache, StillProcessing
 from bot.web.schemas import BotMessage, ChatIn, ChatOut, HistoryMessage, HistoryOut, SenderId
 
 router = APIRouter(prefix="/api/chat", tags=["chat"])
+log = logging.getLogger(__name__)
 
 UNAVAILABLE = "The assistant is temporarily unavailable. Please try again in a moment."
+
+# Rasa answers every message of ours with at least one message; silence means a step failed
+# (typically the action server was down and Rasa dropped that action's events).
+SEND_AGAIN: dict[str, str] = {
+    "en": "Sorry, something went wrong on our side and I could not take in your last message. "
+    "Please send it again.",
+    "fr": "Désolé, un problème est survenu de notre côté et je n'ai pas pu prendre en compte "
+    "votre dernier message. Veuillez le renvoyer.",
+    "es": "Lo siento, algo ha fallado por nuestra parte y no he podido tener en cuenta su último "
+    "mensaje. Por favor, envíelo de nuevo.",
+}
+# Messages that legitimately get no answer.
+_SILENT_PAYLOADS = ("/session_start",)
 
 
 def get_rasa(request: Request) -> RasaClient:
@@ -23,8 +39,13 @@ def get_replies(request: Request) -> RepliesCache:
     return request.app.state.replies  # type: ignore[no-any-return]
 
 
+def get_conversation_locks(request: Request) -> ConversationLocks:
+    return request.app.state.conversation_locks  # type: ignore[no-any-return]
+
+
 RasaDep = Annotated[RasaClient, Depends(get_rasa)]
 RepliesDep = Annotated[RepliesCache, Depends(get_replies)]
+LocksDep = Annotated[ConversationLocks, Depends(get_conversation_locks)]
 
 # Per network address (a ministry behind one NAT shares it) and per conversation.
 per_address = Depends(
@@ -46,7 +67,7 @@ RATE_LIMITED: dict[int | str, dict[str, Any]] = {
     responses={503: {"description": "Rasa unavailable"}, **RATE_LIMITED},
     dependencies=[per_address, per_sender],
 )
-async def chat(body: ChatIn, rasa: RasaDep, replies: RepliesDep) -> ChatOut:
+async def chat(body: ChatIn, rasa: RasaDep, replies: RepliesDep, locks: LocksDep) -> ChatOut:
     """Send a delegate's message to the assistant and return its answers."""
     message_id = body.client_message_id
     if message_id:
@@ -59,8 +80,9 @@ async def chat(body: ChatIn, rasa: RasaDep, replies: RepliesDep) -> ChatOut:
         if earlier is not None:
             return ChatOut.model_validate_json(earlier)
     try:
-        answer = await _converse(body, rasa)
-    except RasaUnavailable as exc:
+        async with locks.hold(body.sender_id):
+            answer, failed = await _converse(body, rasa)
+    except (RasaUnavailable, ConversationBusy) as exc:
         if message_id:
             await replies.release(body.sender_id, message_id)
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, UNAVAILABLE) from exc
@@ -69,19 +91,26 @@ async def chat(body: ChatIn, rasa: RasaDep, replies: RepliesDep) -> ChatOut:
             await replies.release(body.sender_id, message_id)
         raise
     if message_id:
-        await replies.store(body.sender_id, message_id, answer.model_dump_json())
+        if failed:
+            # Not remembered: the same message sent again must be processed again.
+            await replies.release(body.sender_id, message_id)
+        else:
+            await replies.store(body.sender_id, message_id, answer.model_dump_json())
     return answer
 
 
-async def _converse(body: ChatIn, rasa: RasaClient) -> ChatOut:
+async def _converse(body: ChatIn, rasa: RasaClient) -> tuple[ChatOut, bool]:
+    """The assistant's answer, and whether Rasa failed to answer at all."""
     metadata = {k: v for k, v in body.metadata.items() if v is not None}
     sent = await rasa.send(body.sender_id, body.message, metadata)
     state = await rasa.tracker(body.sender_id)
-    return ChatOut(
-        messages=[_bot_message(m) for m in sent],
-        expecting=expecting(state),
-        language=_language(state),
-    )
+    language = _language(state)
+    messages = [_bot_message(m) for m in sent]
+    failed = not messages and not body.message.startswith(_SILENT_PAYLOADS)
+    if failed:
+        log.warning("Rasa answered nothing; asking the delegate to send the message again")
+        messages = [BotMessage(text=SEND_AGAIN[language])]
+    return ChatOut(messages=messages, expecting=expecting(state), language=language), failed
 
 
 @router.get(

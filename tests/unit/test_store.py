@@ -1,4 +1,4 @@
-"""The request store: references, idempotent filing, constraints."""
+"""The request store: references, idempotent filing, constraints; on SQLite and PostgreSQL."""
 
 import re
 from collections.abc import Iterator
@@ -13,9 +13,9 @@ from tests.utils.factories import create_request, request_data
 
 
 @pytest.fixture
-def session(store_url: str) -> Iterator[Session]:
+def session(any_store_url: str) -> Iterator[Session]:
     """A session inside a transaction that is rolled back after the test."""
-    with engine_for(store_url).connect() as conn:
+    with engine_for(any_store_url).connect() as conn:
         outer = conn.begin()
         s = Session(bind=conn, join_transaction_mode="create_savepoint")
         try:

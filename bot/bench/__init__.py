@@ -1,0 +1,1 @@
+"""Load benchmark: simulated delegates against the bare assistant, embedded and production."""

@@ -1,0 +1,1 @@
+"""The reference production deployment: several instances behind nginx, on PostgreSQL and Redis."""
