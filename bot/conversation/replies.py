@@ -17,7 +17,8 @@ class Reply:
 # Markdown that could turn a delegate's words into emphasis, links, images, HTML or code.
 _MARKDOWN = re.compile(r"([\\`*_\[\]<>~|&])")
 # Direction overrides and isolates: they can make a summary read differently than it is.
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# and control characters, which a renderer shows as replacement glyphs or drops.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\x00-\x08\x0e-\x1f\x7f]")
 
 
 def echo(text: str, limit: int = 80) -> str:

@@ -51,7 +51,9 @@ class Watch:
             self.errors.append(message.text)
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: while a sync Playwright is alive its event loop counts as
+# running in this thread, and every later test that calls asyncio.run would fail.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail(

@@ -140,8 +140,8 @@ def markdown_html(markdown: str) -> str:
 
 
 def shown_as(text: str) -> str:
-    """What echo promises to show: one line, braces as parentheses, no direction overrides."""
-    flat = re.sub("[\u202a-\u202e\u2066-\u2069]", "", text)
+    """What echo promises: one line, braces as parentheses, no direction overrides or controls."""
+    flat = re.sub("[\u202a-\u202e\u2066-\u2069\x00-\x08\x0e-\x1f\x7f]", "", text)
     return " ".join(flat.split()).replace("{", "(").replace("}", ")")
 
 
