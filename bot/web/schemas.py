@@ -16,6 +16,8 @@ from pydantic import (
 
 # C0 controls other than tab, newline and carriage return; they only ever come from bugs or abuse.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A character that is neither white space nor a control: a message needs one.
+VISIBLE = r"[^\s\x00-\x08\x0e-\x1f\x7f]"
 # Half of a UTF-16 pair: JSON's \ud800 escapes decode to it, but it is not text and cannot be
 # encoded for Rasa, the store or a response.
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -58,7 +60,13 @@ class ChatIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     sender_id: SenderId
-    message: Text = Field(min_length=1, max_length=4000)
+    message: Text = Field(
+        min_length=1,
+        max_length=4000,
+        # Documented for clients: at least one visible character (controls are dropped and
+        # the ends trimmed, so a message of only those is refused as empty by `_readable`).
+        json_schema_extra={"pattern": VISIBLE},
+    )
     metadata: dict[Annotated[Text, StringConstraints(max_length=50)], MetadataValue] = Field(
         default_factory=dict, max_length=20
     )

@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
+from bot.store.db import engine_for
 from bot.transcripts.indexer import Indexer
 from bot.web.staff.deps import catch_up
 from tests.utils.staff import PASSWORD, Conversation, login_csrf, sign_in, write_tracker
@@ -18,8 +20,8 @@ def test_an_indexing_failure_logs_no_delegate_words(
 ) -> None:
     write_tracker(tracker_url, Conversation("conv-pii").user(f"write to {EMAIL}", "inform"))
     unmigrated = f"sqlite:///{tmp_path / 'empty.db'}"
-    with caplog.at_level(logging.DEBUG):
-        assert catch_up(Indexer(unmigrated, tracker_url)) == 0
+    with caplog.at_level(logging.DEBUG), Session(engine_for(unmigrated)) as session:
+        assert catch_up(Indexer(unmigrated, tracker_url), session) == 0
     assert "on-demand transcript indexing failed (OperationalError)" in caplog.text
     assert EMAIL not in caplog.text and "conv-pii" not in caplog.text
 

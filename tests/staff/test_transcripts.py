@@ -309,7 +309,7 @@ def test_the_transcript_page_shows_turns_understanding_and_the_request_link(
         json={"event_id": 10**6, "note": "x"},
         headers={"X-CSRF-Token": csrf},
     )
-    assert bad.status_code == 422 and "not part of this conversation" in bad.json()["detail"]
+    assert bad.status_code == 404 and "not part of this conversation" in bad.json()["detail"]
     assert app_client.get("/staff/conversations/nobody-here").status_code == 404
 
 
@@ -337,3 +337,19 @@ def test_the_filter_choices_list_every_intent_and_action_seen(indexed: str) -> N
     assert intents == ["describe_need", "greet", "inform", "nlu_fallback", "request_human"]
     assert {"utter_default", "action_handle_unclear", "action_submit_request"} <= set(actions)
     assert actions == sorted(actions) and "action_listen" not in actions
+
+
+def test_a_conversation_written_just_now_is_in_the_next_list_read(
+    app_client: TestClient, accounts: dict[str, str], tracker_url: str
+) -> None:
+    # The sign-in check opens the request's read transaction before the on-demand index
+    # pass: the list must still read what that pass wrote, not the state before it.
+    sign_in(app_client, "sam")
+    assert app_client.get("/api/staff/conversations").json()["count"] == 0
+    write_tracker(tracker_url, filed_conversation("conv-just-now", datetime.now(UTC)))
+    listing = app_client.get("/api/staff/conversations").json()
+    assert listing["pending_events"] == 0
+    assert [c["sender_id"] for c in listing["data"]] == ["conv-just-now"]
+    write_tracker(tracker_url, fallback_conversation("conv-page-now", datetime.now(UTC)))
+    page = app_client.get("/staff/conversations")
+    assert 'href="/staff/conversations/conv-page-now"' in page.text

@@ -44,7 +44,7 @@ router = APIRouter(
     },
 )
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such request."}}
-REFUSED: dict[int | str, dict[str, Any]] = {
+REFUSED: dict[int | str, dict[str, Any]] = NOT_FOUND | {
     409: {"description": "The change is not allowed now; the detail says why."}
 }
 
@@ -67,7 +67,7 @@ def list_conversations(
     query: Annotated[ConversationQuery, Query()],
 ) -> ConversationsPublic:
     """Conversations matching the filters, newest activity first."""
-    pending = catch_up(indexer)
+    pending = catch_up(indexer, session)
     found = search(session, query.to_filter(), limit=query.per_page, offset=query.offset)
     return ConversationsPublic(
         data=found.rows, count=found.total, count_exact=found.exact, pending_events=pending
@@ -144,7 +144,7 @@ def _tags(session: Session, sender_id: str) -> list[str]:
     response_model=FlagPublic,
     status_code=201,
     dependencies=[CsrfChecked],
-    responses={422: {"description": "The event is not part of this conversation."}},
+    responses={404: {"description": "No such event in this conversation."}},
 )
 def flag_turn(
     sender_id: str, body: FlagIn, who: StaffClient, session: SessionDep, engine: TrackerDep
@@ -155,7 +155,8 @@ def flag_turn(
             service.writing(session), engine, sender_id, body.event_id, body.note, actor_of(who)
         )
     except WorkflowError as exc:
-        raise HTTPException(422, str(exc)) from exc
+        # The event is addressed through the conversation's URL: not in it means not found.
+        raise HTTPException(404, str(exc)) from exc
     session.commit()
     return FlagPublic.model_validate(flag, from_attributes=True)
 
@@ -241,6 +242,7 @@ def choose_routing(
     response_model=NotePublic,
     status_code=201,
     dependencies=[CsrfChecked],
+    responses=NOT_FOUND,
 )
 def note_request(reference: str, body: NoteIn, who: StaffClient, session: SessionDep) -> NotePublic:
     """Add a note to a request."""

@@ -45,7 +45,7 @@ def conversation_list(
         query = ConversationQuery.model_validate(params)
     except ValidationError as exc:
         error, code, query = _errors(exc), 422, ConversationQuery()
-    pending = catch_up(indexer)
+    pending = catch_up(indexer, session)
     rows, total, exact = conversations.search(
         session, query.to_filter(), limit=query.per_page, offset=query.offset
     )

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from bot.auth.deps import Principal
 from bot.auth.sessions import Current
@@ -41,13 +42,20 @@ def actor_of(who: Principal | Current) -> Actor:
     return Actor(who.label, who.user_id)
 
 
-def catch_up(indexer: Indexer) -> int:
-    """Index what Rasa wrote since the last pass (one batch at most); returns what is left."""
+def catch_up(indexer: Indexer, session: Session) -> int:
+    """Index what Rasa wrote since the last pass (one batch at most); returns what is left.
+
+    The pass writes through its own connection. `session` (the request's) may already hold a
+    read transaction from the sign-in check, and SQLite and PostgreSQL then keep showing it
+    the state from before the pass: its transaction is ended so the list reads the new rows.
+    """
     try:
         indexer.run(max_batches=1, wait=2.0)
-        return indexer.pending()
+        left = indexer.pending()
     except SQLAlchemyError as exc:
         # The list still answers from the summaries already built; the background task retries.
         # The class only: a database error's text carries row values (delegates' words).
         log.error("on-demand transcript indexing failed (%s)", type(exc).__name__)
-        return 0
+        left = 0
+    session.commit()
+    return left
