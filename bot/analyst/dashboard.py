@@ -61,9 +61,7 @@ def _shares(bars: list[Bar]) -> list[Bar]:
 
 def per_day(session: Session, base: ConversationFilter, start: date, end: date) -> list[Bar]:
     """Conversations by the day of their latest activity (the date the transcripts filter on)."""
-    stamps = session.scalars(
-        select(S.last_at).where(*conditions(session, base))
-    ).all()
+    stamps = session.scalars(select(S.last_at).where(*conditions(session, base))).all()
     counts: dict[date, int] = {}
     for stamp in stamps:
         day = datetime.fromtimestamp(stamp, UTC).date()
@@ -85,9 +83,7 @@ def languages(session: Session, base: ConversationFilter) -> list[Bar]:
         .group_by(S.language)
         .order_by(func.count(S.id).desc())
     ).all()
-    bars = [
-        Bar(str(lang), int(n), link(replace(base, language=lang))) for lang, n in rows if lang
-    ]
+    bars = [Bar(str(lang), int(n), link(replace(base, language=lang))) for lang, n in rows if lang]
     return _shares(bars)
 
 

@@ -27,12 +27,19 @@ TOP_PAIRS = 10
 # Held-out examples are our training data, but an analyst page must never show an address
 # or a number someone might have typed into an example; the inbox has the full redaction.
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-PHONE = re.compile(r"(?<![\w])\+?\d[\d\s().-]{6,}\d(?![\w])")
+PHONE = re.compile(r"(?<![\w-])(?:\+|\()?\d[\d\s().-]{6,}\d(?![\w-])")
+# Fewer digits than this is a date, a year or a count, not a phone number.
+PHONE_DIGITS = 9
+
+
+def _phone(match: re.Match[str]) -> str:
+    digits = sum(c.isdigit() for c in match[0])
+    return "[phone]" if digits >= PHONE_DIGITS else match[0]
 
 
 def redact(text: str) -> str:
     """Emails and phone numbers replaced by placeholders."""
-    return PHONE.sub("[phone]", EMAIL.sub("[email]", text))
+    return PHONE.sub(_phone, EMAIL.sub("[email]", text))
 
 
 @dataclass

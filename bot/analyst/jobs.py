@@ -302,6 +302,11 @@ def run(job_id: str, ctx: Context) -> dict[str, Any]:
     except Busy as exc:
         progress.set(error=str(exc))
         progress.state("failed", str(exc))
+    except models.LoadError as exc:
+        # Trained, scored and registered: it can be loaded from the models page later.
+        message = f"the model passed but could not be loaded: {exc}"
+        progress.set(error=message)
+        progress.state("failed", message)
     except Exception as exc:  # the job file must say how it ended, whatever happened
         log.exception("retraining job %s failed", job_id)
         progress.set(error=f"{type(exc).__name__}: {exc}")
@@ -383,7 +388,12 @@ def _run(job: dict[str, Any], ctx: Context, progress: _Progress) -> None:
 
 
 def start_background(
-    ctx: Context, by: str, settings: Settings, *, override: bool = False, inputs: Inputs | None = None
+    ctx: Context,
+    by: str,
+    settings: Settings,
+    *,
+    override: bool = False,
+    inputs: Inputs | None = None,
 ) -> dict[str, Any]:
     """Queue a job and run it in a detached process; refuses when one is already running."""
     store = ctx.jobs

@@ -194,8 +194,7 @@ def gate(
     diff = new_f1 - active_f1
     verdict = f"macro-F1 {new_f1:.3f} vs {active_f1:.3f} for the active model ({diff:+.3f})"
     caveat = (
-        "; the active model was trained on the held-out examples too, so its score is"
-        " optimistic"
+        "; the active model was trained on the held-out examples too, so its score is optimistic"
         if active_saw_test
         else ""
     )
@@ -203,7 +202,11 @@ def gate(
         return GateDecision(True, f"{verdict}: not worse{caveat}", new_f1, active_f1, tolerance)
     if override:
         return GateDecision(
-            True, f"{verdict}: worse, loaded anyway by override{caveat}", new_f1, active_f1, tolerance
+            True,
+            f"{verdict}: worse, loaded anyway by override{caveat}",
+            new_f1,
+            active_f1,
+            tolerance,
         )
     return GateDecision(
         False,
@@ -235,7 +238,7 @@ def load_into_rasa(urls: list[str], token: str, model: Path, timeout: float = 90
     Rasa answers once the new agent is loaded and swaps it in atomically; conversations in
     progress keep their trackers (the tracker store is not part of the model).
     """
-    loaded = []
+    loaded: list[str] = []
     for url in urls:
         try:
             response = httpx.put(
@@ -245,7 +248,9 @@ def load_into_rasa(urls: list[str], token: str, model: Path, timeout: float = 90
                 timeout=timeout,
             )
         except httpx.HTTPError as exc:
-            raise LoadError(f"{url} did not answer ({type(exc).__name__}); loaded: {loaded}") from exc
+            raise LoadError(
+                f"{url} did not answer ({type(exc).__name__}); loaded: {loaded}"
+            ) from exc
         if response.status_code != 204:
             raise LoadError(
                 f"{url} refused the model ({response.status_code}: {response.text[:300]});"

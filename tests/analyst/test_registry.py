@@ -117,9 +117,8 @@ def test_a_job_survives_a_reload_and_one_runs_at_a_time(tmp_path: Path) -> None:
     again = store.read(job["id"])
     assert again is not None and again["state"] == "queued" and again["by"] == "ann"
     assert store.running() is not None  # queued, within its grace period
-    with store.lock():
-        with pytest.raises(jobs.Busy), store.lock():
-            pass
+    with store.lock(), pytest.raises(jobs.Busy), store.lock():
+        pass
     # A job whose process is gone is shown as failed, not as running forever.
     job["pid"], job["state"] = _dead_pid(), "training"
     store.write(job)

@@ -47,7 +47,11 @@ def test_retraining_loads_a_model_only_when_it_does_not_score_worse(tmp_path: Pa
     first = jobs.run(ctx.jobs.create("test", inputs=good)["id"], ctx)
     assert first["state"] == "loaded", first
     assert [s["state"] for s in first["steps"]] == [
-        "queued", "training", "evaluating", "gating", "loaded"
+        "queued",
+        "training",
+        "evaluating",
+        "gating",
+        "loaded",
     ]
     a = registry.active()
     assert a is not None and a.name == first["model"] and a.trained_on == models.TRAIN_PART

@@ -2,6 +2,7 @@
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request, status
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -70,7 +71,7 @@ def retrain(current: AnalystForm, settings: SettingsDep) -> Response:
     try:
         job = jobs.start_background(ctx, current.user.username, settings)
     except jobs.Busy as exc:
-        return _see(f"/analyst/models?error={exc}")
+        return _see(f"/analyst/models?{urlencode({'error': str(exc)})}")
     return _see(f"/analyst/jobs/{job['id']}")
 
 
@@ -91,7 +92,7 @@ def activate(
         )
     except (models.RegistryError, models.LoadError) as exc:
         target = f"/analyst/jobs/{job_id}" if job_id else "/analyst/models"
-        return _see(f"{target}?error={exc}")
+        return _see(f"{target}?{urlencode({'error': str(exc)})}")
     if job_id and (job := ctx.jobs.read(job_id)) is not None:
         job.setdefault("messages", []).append(
             f"{models.now_iso()}  loaded {name} anyway ({current.user.username})"
