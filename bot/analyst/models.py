@@ -276,21 +276,22 @@ def activate(
 
 
 def adopt_running(registry: Registry, urls: list[str], token: str) -> ModelRecord | None:
-    """The active model; when none is recorded, the one the first Rasa server runs.
+    """The model the first Rasa server runs (registered and marked active if it was not),
+    or the registry's active model when no server answers.
 
-    `make run` starts Rasa with the model `triage model train` made; the first retraining
-    must compare with that one, so it is registered as it is found.
+    `make run` starts Rasa with the model `triage model train` made from all the data, also
+    after a restart: the gate must compare with what delegates are talking to.
     """
     active = registry.active()
-    if active is not None or not urls:
-        return active
-    status = rasa_status(urls[0], token)
+    status = rasa_status(urls[0], token) if urls else None
     if not status or not status.get("model_file"):
-        return None
-    path = Path(str(status["model_file"]))
-    if not path.is_absolute():
-        path = registry.model_dir / path.name
-    if path.parent.resolve() != registry.model_dir.resolve() or not path.exists():
-        return None
-    registry.register(path, trained_on=ALL_DATA, note="found running in Rasa")
-    return registry.set_active(path.name.removesuffix(".tar.gz"), "system", "found running")
+        return active
+    path = registry.model_dir / Path(str(status["model_file"])).name
+    if not path.exists():
+        return active
+    record = registry.find_by_file(path)
+    if record is None:
+        record = registry.register(path, trained_on=ALL_DATA, note="found running in Rasa")
+    if active is not None and active.name == record.name:
+        return active
+    return registry.set_active(record.name, "system", "found running in Rasa")

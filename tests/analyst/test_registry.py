@@ -139,3 +139,16 @@ def test_unsafe_ids_are_not_paths(tmp_path: Path) -> None:
     store = jobs.JobStore(tmp_path)
     assert store.read("../../etc/passwd") is None
     assert store.read("x/y") is None
+
+
+def test_without_an_answering_server_the_registry_says_which_model_is_active(
+    tmp_path: Path,
+) -> None:
+    from bot.runner import free_port
+
+    registry = models.Registry(tmp_path)
+    registry.register(model_file(tmp_path, "model-a"))
+    assert models.adopt_running(registry, [], "t") is None
+    registry.set_active("model-a", "ann")
+    found = models.adopt_running(registry, [f"http://127.0.0.1:{free_port()}"], "t")
+    assert found is not None and found.name == "model-a"

@@ -103,3 +103,10 @@ def test_retraining_loads_a_model_only_when_it_does_not_score_worse(tmp_path: Pa
         assert loaded_file(url) == a.file
         assert [r.name for r in registry.read() if r.active] == [a.name]
         assert len(registry.read()) == 3
+
+        # 5. Someone loads a model behind the registry's back: the next gate compares with
+        # what Rasa actually runs.
+        models.load_into_rasa([url], rasa_jobs.PARSE_TOKEN, registry.file_of(b))
+        running = models.adopt_running(registry, [url], rasa_jobs.PARSE_TOKEN)
+        assert running is not None and running.name == b.name
+        assert [r.name for r in registry.read() if r.active] == [b.name]
