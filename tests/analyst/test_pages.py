@@ -111,7 +111,9 @@ def test_models_page_lists_models_and_reactivation_failure_changes_nothing(
     assert refused.status_code == 403
 
     r = app_client.post("/analyst/models/model-a/activate", data={"csrf_token": csrf})
-    assert r.status_code == 200 and "did not answer" in r.text
+    assert r.status_code == 502 and "did not answer" in r.text
+    r = app_client.post("/analyst/models/no-such-model/activate", data={"csrf_token": csrf})
+    assert r.status_code == 404 and "no model no-such-model" in r.text
     active = workbench.registry.active()
     assert active is not None and active.name == "model-b"
 
@@ -122,7 +124,7 @@ def test_retrain_is_refused_while_a_job_runs_and_a_job_page_shows_its_progress(
     csrf = sign_in(app_client, "ann")
     job = workbench.jobs.create("ann")  # queued: counts as running for its grace period
     r = app_client.post("/analyst/models/retrain", data={"csrf_token": csrf})
-    assert r.status_code == 200 and "still running" in r.text
+    assert r.status_code == 409 and "still running" in r.text
     page = app_client.get(f"/analyst/jobs/{job['id']}")
     assert page.status_code == 200 and 'aria-current="step">queued' in page.text
     assert 'http-equiv="refresh"' in page.text
@@ -138,6 +140,14 @@ def test_retrain_is_refused_while_a_job_runs_and_a_job_page_shows_its_progress(
     page = app_client.get(f"/analyst/jobs/{job['id']}")
     assert "Load this model anyway" in page.text and "0.500" in page.text
     assert 'http-equiv="refresh"' not in page.text
+    # Rasa is down: the override fails on the job's page and nothing changes.
+    r = app_client.post(
+        "/analyst/models/model-a/activate", data={"csrf_token": csrf, "job_id": job["id"]}
+    )
+    assert (
+        r.status_code == 502 and "Load this model anyway" in r.text and "did not answer" in r.text
+    )
+    assert workbench.registry.active().name == "model-b"  # type: ignore[union-attr]
     assert app_client.get("/analyst/jobs/20990101-000000-ffffff").status_code == 404
 
 

@@ -2,7 +2,6 @@
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request, status
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -11,6 +10,7 @@ from bot.analyst import dashboard, jobs, models
 from bot.analyst.evaluation import side_by_side
 from bot.auth.deps import AnalystForm, AnalystUser
 from bot.auth.sessions import Current
+from bot.settings import Settings
 from bot.web.deps import SessionDep, SettingsDep
 from bot.web.staff.deps import IndexerDep, TrackerDep, catch_up
 from bot.web.staff.templating import templates
@@ -41,13 +41,10 @@ def _see(url: str) -> Response:
 # Models and retraining
 
 
-@router.get("/models", response_class=HTMLResponse)
-def models_page(
-    request: Request, current: AnalystUser, settings: SettingsDep, error: str = ""
+def _models(
+    request: Request, current: Current, settings: Settings, error: str = "", code: int = 200
 ) -> HTMLResponse:
-    """Registered models, the retraining jobs and the Retrain button."""
     ctx = jobs.Context.from_settings(settings)
-    running = ctx.jobs.running()
     status_of = [models.rasa_status(u, settings.rasa_token, timeout=3) for u in settings.rasa_urls]
     return _page(
         request,
@@ -56,58 +53,23 @@ def models_page(
         {
             "records": ctx.registry.read(),
             "jobs": ctx.jobs.recent(15),
-            "running": running,
+            "running": ctx.jobs.running(),
             "servers": list(zip(settings.rasa_urls, status_of, strict=True)),
             "tolerance": settings.model_gate_tolerance,
             "error": error,
         },
+        code,
     )
 
 
-@router.post("/models/retrain")
-def retrain(current: AnalystForm, settings: SettingsDep) -> Response:
-    """Start a retraining job in the background."""
-    ctx = jobs.Context.from_settings(settings)
-    try:
-        job = jobs.start_background(ctx, current.user.username, settings)
-    except jobs.Busy as exc:
-        return _see(f"/analyst/models?{urlencode({'error': str(exc)})}")
-    return _see(f"/analyst/jobs/{job['id']}")
-
-
-@router.post("/models/{name}/activate")
-def activate(
+def _job(
     request: Request,
-    name: str,
-    current: AnalystForm,
-    settings: SettingsDep,
-    job_id: Annotated[str, Form(max_length=80)] = "",
-) -> Response:
-    """Load a registered model into the running Rasa server(s) and mark it active."""
-    ctx = jobs.Context.from_settings(settings)
-    note = f"override of job {job_id}" if job_id else "reactivated"
-    try:
-        models.activate(
-            ctx.registry, name, settings.rasa_urls, settings.rasa_token, current.user.username, note
-        )
-    except (models.RegistryError, models.LoadError) as exc:
-        target = f"/analyst/jobs/{job_id}" if job_id else "/analyst/models"
-        return _see(f"{target}?{urlencode({'error': str(exc)})}")
-    if job_id and (job := ctx.jobs.read(job_id)) is not None:
-        job.setdefault("messages", []).append(
-            f"{models.now_iso()}  loaded {name} anyway ({current.user.username})"
-        )
-        job["overridden_by"] = current.user.username
-        ctx.jobs.write(job)
-        return _see(f"/analyst/jobs/{job_id}")
-    return _see("/analyst/models")
-
-
-@router.get("/jobs/{job_id}", response_class=HTMLResponse)
-def job_page(
-    request: Request, job_id: str, current: AnalystUser, settings: SettingsDep, error: str = ""
+    current: Current,
+    settings: Settings,
+    job_id: str,
+    error: str = "",
+    code: int = 200,
 ) -> HTMLResponse:
-    """One retraining job: its progress, log, scores and decision."""
     ctx = jobs.Context.from_settings(settings)
     job = ctx.jobs.read(job_id)
     if job is None:
@@ -125,7 +87,64 @@ def job_page(
             "is_active": active is not None and active.name == job.get("model"),
             "error": error,
         },
+        code,
     )
+
+
+@router.get("/models", response_class=HTMLResponse)
+def models_page(request: Request, current: AnalystUser, settings: SettingsDep) -> HTMLResponse:
+    """Registered models, the retraining jobs and the Retrain button."""
+    return _models(request, current, settings)
+
+
+@router.post("/models/retrain")
+def retrain(request: Request, current: AnalystForm, settings: SettingsDep) -> Response:
+    """Start a retraining job in the background."""
+    ctx = jobs.Context.from_settings(settings)
+    try:
+        job = jobs.start_background(ctx, current.user.username, settings)
+    except jobs.Busy as exc:
+        return _models(request, current, settings, str(exc), 409)
+    return _see(f"/analyst/jobs/{job['id']}")
+
+
+@router.post("/models/{name}/activate")
+def activate(
+    request: Request,
+    name: str,
+    current: AnalystForm,
+    settings: SettingsDep,
+    job_id: Annotated[str, Form(max_length=80)] = "",
+) -> Response:
+    """Load a registered model into the running Rasa server(s) and mark it active."""
+    ctx = jobs.Context.from_settings(settings)
+    job = ctx.jobs.read(job_id) if job_id else None
+    note = f"override of job {job['id']}" if job else "reactivated"
+    try:
+        models.activate(
+            ctx.registry, name, settings.rasa_urls, settings.rasa_token, current.user.username, note
+        )
+    except (models.RegistryError, models.LoadError) as exc:
+        code = 404 if isinstance(exc, models.RegistryError) else 502
+        if job is not None:
+            return _job(request, current, settings, job["id"], str(exc), code)
+        return _models(request, current, settings, str(exc), code)
+    if job is None:
+        return _see("/analyst/models")
+    job.setdefault("messages", []).append(
+        f"{models.now_iso()}  loaded {name} anyway ({current.user.username})"
+    )
+    job["overridden_by"] = current.user.username
+    ctx.jobs.write(job)
+    return _see(f"/analyst/jobs/{job['id']}")
+
+
+@router.get("/jobs/{job_id}", response_class=HTMLResponse)
+def job_page(
+    request: Request, job_id: str, current: AnalystUser, settings: SettingsDep
+) -> HTMLResponse:
+    """One retraining job: its progress, log, scores and decision."""
+    return _job(request, current, settings, job_id)
 
 
 # Evaluations
