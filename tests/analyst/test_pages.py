@@ -168,3 +168,10 @@ def test_dashboard_page_shows_the_funnel_with_links(
     home = app_client.get("/analyst")
     for link in ("/analyst/dashboard", "/analyst/evaluations", "/analyst/models"):
         assert f'href="{link}"' in home.text
+    # The funnel's link, opened by an admin, lists only the conversation whose need was set.
+    admin = new_client(app_client)
+    sign_in(admin, "ada")
+    listed = admin.get("/staff/conversations?slot=need_area")
+    assert listed.status_code == 200
+    assert "/staff/conversations/p-1" in listed.text and "/staff/conversations/p-2" not in listed.text
+    assert 'name="slot" value="need_area"' in listed.text
