@@ -173,5 +173,7 @@ def test_dashboard_page_shows_the_funnel_with_links(
     sign_in(admin, "ada")
     listed = admin.get("/staff/conversations?slot=need_area")
     assert listed.status_code == 200
-    assert "/staff/conversations/p-1" in listed.text and "/staff/conversations/p-2" not in listed.text
+    assert (
+        "/staff/conversations/p-1" in listed.text and "/staff/conversations/p-2" not in listed.text
+    )
     assert 'name="slot" value="need_area"' in listed.text
