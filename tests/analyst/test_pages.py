@@ -166,6 +166,7 @@ def test_dashboard_page_shows_the_funnel_with_links(
     assert "Need understood" in page.text and "50%" in page.text
     assert "/staff/conversations?date_from=" in page.text and "slot=need_area" in page.text
     home = app_client.get("/analyst")
+    assert "<title>Analyst workbench · Trilateral TA</title>" in home.text
     for link in ("/analyst/dashboard", "/analyst/evaluations", "/analyst/models"):
         assert f'href="{link}"' in home.text
     # The funnel's link, opened by an admin, lists only the conversation whose need was set.
