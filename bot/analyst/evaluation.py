@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.analyst.models import file_digest, now_iso
+from bot.analyst.models import file_digest, now_iso, read_json, write_json
 from bot.evaluation import dataset, metrics, rasa_jobs
 from bot.evaluation import split as splitting
 from bot.evaluation.dataset import Example
@@ -128,21 +128,15 @@ class EvaluationStore:
         return self.folder / f"{evaluation_id}{suffix}"
 
     def save(self, evaluation: dict[str, Any]) -> Path:
-        self.folder.mkdir(parents=True, exist_ok=True)
         target = self.path(evaluation["id"])
-        tmp = target.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(evaluation, indent=1, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(target)
+        write_json(target, evaluation)
         return target
 
     def get(self, evaluation_id: str) -> dict[str, Any] | None:
         try:
-            path = self.path(evaluation_id)
+            return read_json(self.path(evaluation_id))
         except KeyError:
             return None
-        if not path.exists():
-            return None
-        return dict(json.loads(path.read_text(encoding="utf-8")))
 
     def history(self) -> list[dict[str, Any]]:
         """Every evaluation's headline figures, newest first."""

@@ -149,21 +149,14 @@ class JobStore:
 
     def read(self, job_id: str) -> dict[str, Any] | None:
         try:
-            path = self.path(job_id)
+            job = models.read_json(self.path(job_id))
         except KeyError:
             return None
-        if not path.exists():
-            return None
-        job = dict(json.loads(path.read_text(encoding="utf-8")))
-        return self._with_liveness(job)
+        return self._with_liveness(job) if job is not None else None
 
     def write(self, job: dict[str, Any]) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
         job["updated"] = models.now_iso()
-        path = self.path(job["id"])
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(job, indent=1, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
+        models.write_json(self.path(job["id"]), job)
 
     def create(
         self, by: str, *, override: bool = False, inputs: Inputs | None = None, note: str = ""

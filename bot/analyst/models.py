@@ -29,6 +29,21 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+def write_json(path: Path, data: Any) -> None:
+    """Write JSON atomically: a reader sees the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def read_json(path: Path) -> dict[str, Any] | None:
+    """A JSON object from a file, None when there is no file."""
+    if not path.exists():
+        return None
+    return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
 def file_digest(path: Path) -> str:
     """A short SHA-256 of a model file: what identifies it across renames and reloads."""
     digest = hashlib.sha256()
@@ -75,18 +90,13 @@ class Registry:
 
     def read(self) -> list[ModelRecord]:
         """Every registered model, newest first."""
-        if not self.path.exists():
-            return []
-        data = json.loads(self.path.read_text(encoding="utf-8"))
+        data = read_json(self.path) or {}
         records = [ModelRecord.from_json(item) for item in data.get("models", [])]
         return sorted(records, key=lambda r: r.created, reverse=True)
 
     def _write(self, records: list[ModelRecord]) -> None:
-        self.model_dir.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".json.tmp")
         body = {"models": [asdict(r) for r in sorted(records, key=lambda r: r.created)]}
-        tmp.write_text(json.dumps(body, indent=2, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, self.path)
+        write_json(self.path, body)
 
     @contextlib.contextmanager
     def _changing(self) -> Iterator[list[ModelRecord]]:
