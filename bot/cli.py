@@ -6,6 +6,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
+from bot.analyst import cli as analyst_cli
 from bot.evaluation.command import add_commands as add_nlu_commands
 from bot.settings import get_settings
 from bot.store import crud
@@ -39,6 +40,11 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 def _model_train(args: argparse.Namespace) -> int:
     from bot.model import ensure_model
+
+    if args.retrain:
+        from bot.analyst.cli import retrain
+
+        return retrain(args)
 
     path = ensure_model(get_settings().model_dir)
     print(path)
@@ -129,11 +135,12 @@ def build_parser() -> argparse.ArgumentParser:
     model = commands.add_parser("model", help="the Rasa model").add_subparsers(
         dest="model_command", required=True
     )
-    model.add_parser("train", help="train unless the current model is up to date").set_defaults(
-        func=_model_train
-    )
+    train = model.add_parser("train", help="train unless the current model is up to date")
+    train.set_defaults(func=_model_train)
+    analyst_cli.add_train_options(train)
+    analyst_cli.add_model_commands(model)
 
-    add_nlu_commands(commands)
+    analyst_cli.add_nlu_commands(add_nlu_commands(commands))
 
     requests = commands.add_parser("requests", help="filed requests").add_subparsers(
         dest="requests_command", required=True

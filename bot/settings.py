@@ -93,6 +93,13 @@ class Settings(BaseSettings):
     # by `triage privacy purge`; anonymous statistics stay.
     retention_days: int = Field(default=365, ge=1)
 
+    # Analyst workbench: evaluations and retraining jobs (JSON files) live here; the model
+    # registry lives beside the models in model_dir. A retrained model goes live unless its
+    # held-out macro-F1 is lower than the active model's by more than the tolerance.
+    analyst_dir: Path = ROOT / "var" / "analyst"
+    model_gate_tolerance: float = Field(default=0.01, ge=0, le=1)
+    min_examples_per_intent: int = Field(default=10, ge=1)
+
     @property
     def rasa_urls(self) -> list[str]:
         """Every Rasa instance the gateway may use, the primary first."""

@@ -19,8 +19,10 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    """Register `nlu compare` on the `triage` parser."""
+def add_commands(
+    commands: "argparse._SubParsersAction[argparse.ArgumentParser]",
+) -> "argparse._SubParsersAction[argparse.ArgumentParser]":
+    """Register `nlu compare` on the `triage` parser; returns the `nlu` subcommands."""
     nlu = commands.add_parser("nlu", help="the NLU pipeline").add_subparsers(
         dest="nlu_command", required=True
     )
@@ -44,3 +46,4 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
         help="re-run only the policies, keeping the last NLU comparison",
     )
     c.set_defaults(func=_compare)
+    return nlu

@@ -188,3 +188,33 @@ def compare_predictions(a: Sequence[Prediction], b: Sequence[Prediction]) -> dic
         # Float noise below 1e-6 does not change any decision the assistant makes.
         "identical": intents == 0 and entities == 0 and delta < 1e-6,
     }
+
+
+def per_intent(gold: Sequence[str], predicted: Sequence[str]) -> list[dict[str, Any]]:
+    """Precision, recall, F1 and support of every intent seen in gold or predictions."""
+    rows = []
+    for label in sorted(set(gold) | set(predicted)):
+        tp = sum(g == p == label for g, p in zip(gold, predicted, strict=True))
+        fp = sum(p == label != g for g, p in zip(gold, predicted, strict=True))
+        fn = sum(g == label != p for g, p in zip(gold, predicted, strict=True))
+        rows.append(
+            {
+                "intent": label,
+                "precision": tp / (tp + fp) if tp + fp else 0.0,
+                "recall": tp / (tp + fn) if tp + fn else 0.0,
+                "f1": _f1(tp, fp, fn),
+                "support": tp + fn,
+                "predicted": tp + fp,
+            }
+        )
+    return rows
+
+
+def confusion(gold: Sequence[str], predicted: Sequence[str]) -> tuple[list[str], list[list[int]]]:
+    """Labels and a matrix counting, per gold intent (row), each predicted intent (column)."""
+    labels = sorted(set(gold) | set(predicted))
+    index = {label: i for i, label in enumerate(labels)}
+    matrix = [[0] * len(labels) for _ in labels]
+    for g, p in zip(gold, predicted, strict=True):
+        matrix[index[g]][index[p]] += 1
+    return labels, matrix

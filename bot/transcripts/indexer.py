@@ -77,7 +77,7 @@ def store_summaries(session: Session, summaries: Sequence[Summary], senders: Seq
     labels = [
         {"sender_id": s.sender_id, "kind": kind, "name": name[:255]}
         for s in summaries
-        for kind, names in (("intent", s.intents), ("action", s.actions))
+        for kind, names in (("intent", s.intents), ("action", s.actions), ("slot", s.slots))
         for name in sorted(names)
     ]
     if labels:

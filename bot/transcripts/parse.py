@@ -29,6 +29,8 @@ FALLBACK_ACTIONS = frozenset(
 QUIET_ACTIONS = frozenset({"action_listen", "action_session_start"})
 QUIET_EVENTS = frozenset({"user_featurization", "action_execution_rejected"})
 PREVIEW_CHARS = 200
+# Slots whose being set is a filter (the analyst dashboard's funnel: the need understood).
+LABELLED_SLOTS = frozenset({"need_area"})
 
 
 def at(timestamp: float) -> datetime:
@@ -150,6 +152,7 @@ class Summary:
     texts: list[str] = field(default_factory=list)
     intents: set[str] = field(default_factory=set)
     actions: set[str] = field(default_factory=set)
+    slots: set[str] = field(default_factory=set)
 
     @property
     def search_text(self) -> str:
@@ -181,6 +184,8 @@ def summarise(sender_id: str, events: list[Event]) -> Summary | None:
                 summary.actions.add(str(response))
         elif kind == "slot":
             slot, value = data.get("name"), data.get("value")
+            if slot in LABELLED_SLOTS and value not in (None, "", []):
+                summary.slots.add(str(slot))
             if slot == "language" and isinstance(value, str):
                 slot_language = value
             elif slot == "handoff_requested" and value is True:

@@ -40,6 +40,7 @@ class ConversationFilter:
     reviewed: bool | None = None
     tag: str | None = None
     q: str | None = None
+    slot: str | None = None  # a slot that was set (parse.LABELLED_SLOTS)
 
 
 def day_start(day: date) -> float:
@@ -57,7 +58,7 @@ def conditions(session: Session, f: ConversationFilter) -> list[ColumnElement[bo
         where.append(S.last_at < day_start(f.date_to + timedelta(days=1)))
     if f.language:
         where.append(S.language == f.language)
-    for kind, name in (("intent", f.intent), ("action", f.action)):
+    for kind, name in (("intent", f.intent), ("action", f.action), ("slot", f.slot)):
         if name:
             where.append(
                 S.id.in_(

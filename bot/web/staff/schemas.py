@@ -51,6 +51,7 @@ class ConversationQuery(_Query):
     reviewed: bool | None = None
     tag: str | None = Field(default=None, max_length=40)
     q: str | None = Field(default=None, max_length=200)
+    slot: str | None = Field(default=None, max_length=100)
 
     def to_filter(self) -> ConversationFilter:
         return ConversationFilter(

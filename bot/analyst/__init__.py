@@ -1,0 +1,1 @@
+"""The analyst workbench: model registry, retraining, evaluation, dashboard."""
