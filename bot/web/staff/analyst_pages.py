@@ -235,6 +235,6 @@ def dashboard_page(
     if start > end:
         start, end = end, start
     start = max(start, end - timedelta(days=MAX_DASHBOARD_DAYS - 1))
-    pending = catch_up(indexer)
+    pending = catch_up(indexer, session)
     figures = dashboard.build(session, engine, start, end)
     return _page(request, current, "analyst_dashboard.html", {"d": figures, "pending": pending})
