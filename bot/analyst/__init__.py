@@ -1,0 +1,1 @@
+"""The analyst workbench: redaction, the NLU inbox and the export into the training data."""
