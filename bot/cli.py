@@ -134,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     add_nlu_commands(commands)
+    from bot.analyst.cli import add_commands as add_analyst_commands
+
+    add_analyst_commands(commands)
 
     requests = commands.add_parser("requests", help="filed requests").add_subparsers(
         dest="requests_command", required=True

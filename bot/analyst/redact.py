@@ -55,8 +55,43 @@ _DATE_LIKE = re.compile(
 
 # Words of a name that say nothing about the person on their own.
 _TITLES = frozenset(
-    "dr dra doctor docteur mr mrs ms miss mme mlle m sr sra srta don dona prof professor "
-    "professeur ing lic h.e. excellency de del la le los las van von da di du des y and et".split()
+    {
+        "dr",
+        "dra",
+        "doctor",
+        "docteur",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mme",
+        "mlle",
+        "sr",
+        "sra",
+        "srta",
+        "don",
+        "dona",
+        "prof",
+        "professor",
+        "professeur",
+        "ing",
+        "lic",
+        "excellency",
+        "de",
+        "del",
+        "la",
+        "le",
+        "los",
+        "las",
+        "van",
+        "von",
+        "da",
+        "di",
+        "du",
+        "des",
+        "and",
+        "et",
+    }
 )
 _MIN_NAME_PART = 3
 

@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from bot.auth.deps import LoginRequired, PageForbidden, current_session, login_url
 from bot.settings import Settings
 from bot.transcripts.indexer import Indexer
-from bot.web.staff import api, conversation_pages, login, request_pages
+from bot.web.staff import api, conversation_pages, inbox_pages, login, request_pages
 from bot.web.staff.templating import HERE, templates
 
 
@@ -21,6 +21,8 @@ def install(app: FastAPI) -> None:
     app.include_router(conversation_pages.router)
     app.include_router(request_pages.router)
     app.include_router(api.router)
+    app.include_router(inbox_pages.router)
+    app.include_router(inbox_pages.api)
     app.mount("/staff/static", StaticFiles(directory=HERE / "static"), name="staff-static")
 
     @app.exception_handler(LoginRequired)
