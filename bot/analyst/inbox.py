@@ -271,13 +271,16 @@ def group_messages(messages: Iterable[Message]) -> list[Group]:
     groups = []
     for (language, key), items in buckets.items():
         doubt = min(items, key=lambda m: m.confidence if m.confidence is not None else 2.0)
-        latest = max(items, key=lambda m: m.event_id)
+        items.sort(key=lambda m: m.event_id)
+        latest = items[-1]
+        # The spelling most messages used (the earliest on a tie) stands for the group.
+        shown = Counter(m.text for m in items).most_common(1)[0][0]
         predicted = Counter((m.best_intent or m.intent or "") for m in items)
         groups.append(
             Group(
                 language=language,
                 key=key,
-                text=latest.text,
+                text=shown,
                 count=len(items),
                 conversations=len({m.sender_id for m in items}),
                 first_at=min(m.at for m in items),

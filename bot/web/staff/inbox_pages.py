@@ -387,7 +387,7 @@ def inbox_api(
     try:
         query = InboxQuery.model_validate(dict(request.query_params))
     except ValidationError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, _errors(exc)) from None
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, _errors(exc)) from None
     page = inbox(
         session, engine, settings.nlu_data_dir, query.to_filter(), query.per_page, query.offset
     )
@@ -419,7 +419,7 @@ def decisions_api(
         )
     except DecisionError as exc:
         session.rollback()
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from None
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
     session.commit()
     return DecisionsPublic(
         changed=len(outcome.changed), groups=[GroupPublic.of(g) for g in outcome.changed]
