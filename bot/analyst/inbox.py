@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,13 @@ import yaml
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from bot.analyst.redact import PERSONAL_ENTITIES, PLACEHOLDERS, Personal, personal_from_events
+from bot.analyst.redact import (
+    PERSONAL_ENTITIES,
+    PERSONAL_SLOTS,
+    PLACEHOLDERS,
+    Personal,
+    personal_from_events,
+)
 from bot.analyst.redact import redact as redact_text
 from bot.evaluation.dataset import LANGUAGES, load, parse_annotated
 from bot.store.analyst_models import NluDecision, Verdict
@@ -150,42 +156,75 @@ def read_messages(
     messages: list[Message] = []
     stamps = {r.id: float(r.timestamp or 0.0) for r in rows}
     for sender, items in by_sender.items():
-        personal: Personal = personal_from_events(data for _, _, data in items)
-        language = "en"  # the domain's `language` slot starts as English
-        for event_id, kind, data in items:
-            if kind == "slot" and data.get("name") == "language":
-                value = data.get("value")
-                language = value if value in LANGUAGES else language
-                continue
-            if kind != "user" or event_id not in wanted:
-                continue
-            text = " ".join(str(data.get("text") or "").split())
-            if not text or text.startswith("/") or text == "[erased]":
-                continue
-            meta = data.get("metadata") or {}
-            parse = data.get("parse_data") or {}
-            lang = meta.get("language") or (parse.get("metadata") or {}).get("language")
-            lang = lang if lang in LANGUAGES else language
-            name, confidence, best = understood(data)
-            redacted = redact_text(text, personal)
-            found = [e for e in parse.get("entities") or [] if isinstance(e, dict)]
-            suggested, shown = _annotate(text, redacted, found)
-            messages.append(
-                Message(
-                    event_id=event_id,
-                    sender_id=sender,
-                    at=datetime.fromtimestamp(stamps[event_id], UTC),
-                    text=redacted,
-                    language=lang,
-                    intent=name,
-                    confidence=confidence,
-                    best_intent=best,
-                    entities=tuple(shown),
-                    suggested=suggested,
-                    typed=normalise(text),
-                )
-            )
+        messages.extend(_conversation_messages(sender, items, wanted, stamps))
     return messages
+
+
+def _conversation_messages(
+    sender: str,
+    items: Sequence[tuple[int, str, dict[str, Any]]],
+    wanted: set[int],
+    stamps: dict[int, float],
+) -> list[Message]:
+    """The wanted messages of one conversation, redacted with what the conversation revealed."""
+    personal: Personal = personal_from_events(data for _, _, data in items)
+    language = "en"  # the domain's `language` slot starts as English
+    requested: str | None = None
+    # A message typed while the form asked for a name, institution or email, whose answer
+    # the form then refused: nothing tells which words are personal, so all of them are.
+    awaiting: tuple[int, str] | None = None
+    messages: list[Message] = []
+    for event_id, kind, data in items:
+        if kind == "slot":
+            slot, value = data.get("name"), data.get("value")
+            if slot == "language":
+                language = value if value in LANGUAGES else language
+            elif slot == "requested_slot":
+                requested = value if isinstance(value, str) else None
+            elif awaiting is not None and slot == awaiting[1] and value:
+                awaiting = None
+            continue
+        if awaiting is not None:
+            _hide_answer(messages, *awaiting)
+            awaiting = None
+        text = " ".join(str(data.get("text") or "").split())
+        if requested in PERSONAL_SLOTS and not text.startswith("/"):
+            awaiting = (event_id, requested)
+        if event_id not in wanted or not text or text.startswith("/") or text == "[erased]":
+            continue
+        meta = data.get("metadata") or {}
+        parse = data.get("parse_data") or {}
+        lang = meta.get("language") or (parse.get("metadata") or {}).get("language")
+        lang = lang if lang in LANGUAGES else language
+        name, confidence, best = understood(data)
+        redacted = redact_text(text, personal)
+        found = [e for e in parse.get("entities") or [] if isinstance(e, dict)]
+        suggested, shown = _annotate(text, redacted, found)
+        messages.append(
+            Message(
+                event_id=event_id,
+                sender_id=sender,
+                at=datetime.fromtimestamp(stamps[event_id], UTC),
+                text=redacted,
+                language=lang,
+                intent=name,
+                confidence=confidence,
+                best_intent=best,
+                entities=tuple(shown),
+                suggested=suggested,
+                typed=normalise(text),
+            )
+        )
+    if awaiting is not None:
+        _hide_answer(messages, *awaiting)
+    return messages
+
+
+def _hide_answer(messages: list[Message], event_id: int, slot: str) -> None:
+    for index, message in enumerate(messages):
+        if message.event_id == event_id:
+            placeholder = PERSONAL_SLOTS[slot]
+            messages[index] = replace(message, text=placeholder, suggested=placeholder, entities=())
 
 
 # --- what is training data already ------------------------------------------------------------

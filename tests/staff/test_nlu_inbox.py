@@ -31,12 +31,16 @@ def delegate_conversations() -> list[Conversation]:
         .user("hello", "greet", 0.99)  # training data already
         .user(WHO_PAYS, "ask_platform", 0.31)
         .user('/inform{"need_area":"vaccines"}', "inform", 1.0)  # a button, not words
+        .slot("requested_slot", "requester_name")
         .user(f"my name is {NAME}", "inform", 0.62)
         .slot("requester_name", NAME)
+        .slot("requested_slot", "institution")
         .user(f"I work at the {INSTITUTION}", "inform", 0.58)
         .slot("institution", INSTITUTION)
+        .slot("requested_slot", "email")
         .user(f"contact me at {EMAIL} or {PHONE}", "inform", 0.55)
         .slot("email", EMAIL)
+        .slot("requested_slot", None)
     )
     again = Conversation("conv-en-2", YESTERDAY.timestamp() + 600).user(
         "i want to know  who pays for the TRAINING", "ask_platform", 0.44
@@ -365,3 +369,24 @@ def test_the_json_api_decides_with_the_bearer_token(
         headers={"X-CSRF-Token": analyst},
     )
     assert r.status_code == 200 and len(decisions(store)) == 0
+
+
+def test_an_answer_the_form_refused_is_hidden_whole(
+    app_client: TestClient, accounts: dict[str, str], tracker_url: str
+) -> None:
+    refused = (
+        Conversation("conv-refused", YESTERDAY.timestamp())
+        .slot("requested_slot", "requester_name")
+        .user("they call me Ama from Kumasi", "inform", 0.35)
+        .slot("requester_name", None)  # the validator asked again
+        .user("Ama Owusu", "inform", 0.6)
+        .slot("requester_name", "Ama Owusu")
+        .slot("requested_slot", None)
+        .user("what is the deadline for requests", "ask_platform", 0.5)
+    )
+    write_tracker(tracker_url, refused)
+    sign_in(app_client, "ann")
+    texts = [g["text"] for g in api_inbox(app_client)]
+    assert texts == ["[NAME]", "what is the deadline for requests"]
+    assert api_inbox(app_client)[0]["count"] == 2
+    assert "Ama" not in app_client.get("/analyst/inbox").text
