@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from time import monotonic
 from typing import Any
 
 import yaml
@@ -31,7 +32,7 @@ from bot.analyst.redact import redact as redact_text
 from bot.evaluation.dataset import LANGUAGES, load, parse_annotated
 from bot.store.analyst_models import NluDecision, Verdict
 from bot.transcripts.parse import FALLBACK_INTENT, understood
-from bot.transcripts.tracker import NOT_THERE, events
+from bot.transcripts.tracker import NOT_THERE, events, max_event_id
 
 INTENT_NAME = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
 MAX_EXAMPLE_CHARS = 1000
@@ -137,6 +138,35 @@ def _context_rows(engine: Engine, senders: Sequence[str]) -> Iterator[Any]:
                 .where(events.c.sender_id.in_(chunk), events.c.type_name.in_(("slot", "user")))
                 .order_by(events.c.id)
             )
+
+
+_CACHE_SECONDS = 30.0
+_cache: dict[tuple[str, float | None, float | None], tuple[float, int, list[Message]]] = {}
+
+
+def cached_messages(
+    engine: Engine, since: datetime | None = None, until: datetime | None = None
+) -> list[Message]:
+    """`read_messages`, reused while no event was added (and for at most 30 s).
+
+    The time limit bounds how long an erasure (which rewrites events in place) can take to
+    show; the inbox and the decisions posted from it read the same messages in between.
+    """
+    key = (
+        str(engine.url),
+        since.timestamp() if since else None,
+        until.timestamp() if until else None,
+    )
+    newest = max_event_id(engine)
+    now = monotonic()
+    hit = _cache.get(key)
+    if hit is not None and hit[1] == newest and now - hit[0] < _CACHE_SECONDS:
+        return hit[2]
+    messages = read_messages(engine, since, until)
+    if len(_cache) >= 8:
+        _cache.pop(next(iter(_cache)))
+    _cache[key] = (now, newest, messages)
+    return messages
 
 
 def read_messages(
@@ -407,7 +437,7 @@ def build_groups(
     """
     since, until = flt.window()
     training = training_texts(data_dir)
-    groups = group_messages(read_messages(engine, since, until))
+    groups = group_messages(cached_messages(engine, since, until))
     decided = decisions_for(session, groups)
     for group in groups:
         group.decision = decided.get((group.language, group.key))

@@ -107,6 +107,8 @@ class Personal:
     """The personal values known for one conversation, each with its placeholder."""
 
     values: dict[str, str] = field(default_factory=dict)
+    _patterns: dict[bool, re.Pattern[str]] = field(default_factory=dict, repr=False)
+    _order: list[str] = field(default_factory=list, repr=False)
 
     def add(self, value: Any, placeholder: str) -> None:
         if not isinstance(value, str):
@@ -114,12 +116,33 @@ class Personal:
         value = " ".join(value.split())
         if len(value) < 2 or value in PLACEHOLDERS or value == "[erased]":
             return
+        self._patterns.clear()
         self.values.setdefault(value, placeholder)
         if placeholder == NAME:
             # "Amina" alone, later in the conversation, is still her name.
             for part in re.split(r"[\s,.]+", value):
                 if len(part) >= _MIN_NAME_PART and _fold(part) not in _TITLES:
                     self.values.setdefault(part, NAME)
+
+    def pattern(self, folded: bool) -> re.Pattern[str]:
+        """One pattern for every value, longest first ("Amina Diallo" before "Amina").
+
+        Each alternative is a named group `v<i>` whose placeholder is `placeholder_of(i)`.
+        """
+        if folded not in self._patterns:
+            ordered = sorted(self.values, key=len, reverse=True)
+            self._order = [self.values[v] for v in ordered]
+            alternatives = [
+                f"(?P<v{i}>{_value_regex(_fold(v) if folded else v)})"
+                for i, v in enumerate(ordered)
+            ]
+            self._patterns[folded] = re.compile(
+                r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE
+            )
+        return self._patterns[folded]
+
+    def placeholder_of(self, group: str) -> str:
+        return self._order[int(group[1:])]
 
     def __bool__(self) -> bool:
         return bool(self.values)
@@ -139,28 +162,28 @@ def personal_from_events(events: Iterable[dict[str, Any]]) -> Personal:
     return found
 
 
-def _value_pattern(value: str) -> re.Pattern[str]:
-    # Any run of whitespace between words, accents optional, whole words only.
-    words = [re.escape(w) for w in value.split()]
-    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+def _value_regex(value: str) -> str:
+    # Any run of whitespace between the words.
+    return r"\s+".join(re.escape(w) for w in value.split())
 
 
 def _replace_values(text: str, personal: Personal) -> str:
     if not personal:
         return text
     folded = _fold(text)
-    # Folding can change length (ß → ss); match on the folded text only when it did not.
+    # Accents and case are ignored by matching folded text, unless folding changed the
+    # length (ß → ss) and positions would no longer line up.
     same_length = len(folded) == len(text)
-    # Longest first, so "Amina Diallo" wins over "Amina".
-    for value in sorted(personal.values, key=len, reverse=True):
-        placeholder = personal.values[value]
-        pattern = _value_pattern(_fold(value) if same_length else value)
-        haystack = folded if same_length else text
-        spans = [m.span() for m in pattern.finditer(haystack)]
-        for start, end in reversed(spans):
-            text = text[:start] + placeholder + text[end:]
-            folded = folded[:start] + placeholder + folded[end:]
-    return text
+    pattern = personal.pattern(same_length)
+    haystack = folded if same_length else text
+    parts: list[str] = []
+    position = 0
+    for match in pattern.finditer(haystack):
+        parts.append(text[position : match.start()])
+        parts.append(personal.placeholder_of(match.lastgroup or "v0"))
+        position = match.end()
+    parts.append(text[position:])
+    return "".join(parts)
 
 
 _THOUSANDS = re.compile(r"^\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+$")
