@@ -51,7 +51,7 @@ class FileChange:
     after: str
 
     def diff(self, root: Path) -> str:
-        name = _display(self.path, root)
+        name = _display(self.path, root).lstrip("/")
         return "".join(
             difflib.unified_diff(
                 self.before.splitlines(keepends=True),
@@ -176,11 +176,18 @@ def _insert(text: str, intent: str, examples: Sequence[str]) -> str:
                 lines[end - 1] += newline
             added = [f"{indent}- {e}{newline}" for e in examples]
             return "".join(lines[:end] + added + lines[end:])
-    # A new block at the end of the file, after one blank line.
+    # A new block after the file's last intent block (before its regexes, lookups and
+    # synonyms), or at the end of a file without intents.
     block = f"- intent: {intent}\n  examples: |\n" + "".join(f"    - {e}\n" for e in examples)
     if not text:
         return f'version: "3.1"\nnlu:\n{block}'
-    return text.rstrip("\n") + "\n\n" + block
+    starts = [i for i, line in enumerate(bare) if _INTENT_LINE.match(line)]
+    if not starts:
+        return text.rstrip("\n") + "\n\n" + block
+    end, _ = _block_end(bare, starts[-1])
+    if not lines[end - 1].endswith(("\n", "\r")):
+        lines[end - 1] += "\n"
+    return "".join([*lines[:end], "\n", block, *lines[end:]])
 
 
 def _add_to_domain(text: str, intents: Sequence[str]) -> str:

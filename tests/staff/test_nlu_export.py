@@ -229,9 +229,11 @@ def test_a_new_intent_follows_its_other_language_or_goes_to_conversation(
         domain / "core.yml",
     ]
     assert result.new_intents == ["ask_funding"]
-    assert result.changes[1].after.endswith(
-        "\n\n- intent: ask_funding\n  examples: |\n    - who pays for this?\n"
-    )
+    after = result.changes[1].after
+    block = "\n- intent: ask_funding\n  examples: |\n    - who pays for this?\n"
+    # After the last intent block and before the file's regexes, nothing else changed.
+    assert block + "\n- regex: email" in after
+    assert after.replace(block, "", 1) == result.changes[1].before
     domain_lines = result.changes[2].after.splitlines()
     assert domain_lines[domain_lines.index("  - ask_funding") - 1].startswith("  - ")
 
