@@ -82,7 +82,9 @@ def _decode(raw: str | None) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _annotate(original: str, redacted: str, found: Sequence[dict[str, Any]]) -> tuple[str, list]:
+def _annotate(
+    original: str, redacted: str, found: Sequence[dict[str, Any]], personal: Personal
+) -> tuple[str, list[dict[str, Any]]]:
     """Rasa's inline annotations for predicted entities that survive redaction unchanged."""
     spans: list[tuple[int, int, str]] = []
     shown: list[dict[str, Any]] = []
@@ -94,10 +96,12 @@ def _annotate(original: str, redacted: str, found: Sequence[dict[str, Any]]) -> 
         surface = original[start:end] if isinstance(end, int) else ""
         value = entity.get("value")
         value_text = str(value) if value is not None else surface
-        if redact_text(value_text) != value_text:
+        if redact_text(value_text, personal) != value_text:
             continue
         shown.append({"entity": name, "value": value_text})
-        if not surface or any(c in surface for c in "[]()") or redact_text(surface) != surface:
+        if not surface or any(c in surface for c in "[]()"):
+            continue
+        if redact_text(surface, personal) != surface:
             continue
         for match in re.finditer(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", redacted):
             if all(match.end() <= s or match.start() >= e for s, e, _ in spans):
@@ -229,7 +233,7 @@ def _conversation_messages(
         name, confidence, best = understood(data)
         redacted = redact_text(text, personal)
         found = [e for e in parse.get("entities") or [] if isinstance(e, dict)]
-        suggested, shown = _annotate(text, redacted, found)
+        suggested, shown = _annotate(text, redacted, found, personal)
         messages.append(
             Message(
                 event_id=event_id,
