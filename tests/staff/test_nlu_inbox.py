@@ -390,3 +390,54 @@ def test_an_answer_the_form_refused_is_hidden_whole(
     assert texts == ["[NAME]", "what is the deadline for requests"]
     assert api_inbox(app_client)[0]["count"] == 2
     assert "Ama" not in app_client.get("/analyst/inbox").text
+
+
+def test_french_and_spanish_form_answers_never_reach_the_inbox(
+    app_client: TestClient, accounts: dict[str, str], tracker_url: str
+) -> None:
+    french = (
+        Conversation("conv-fr-form", YESTERDAY.timestamp())
+        .slot("language", "fr")
+        .user("Bonjour, je suis Aminata Diallo du Ministère de la Santé", "inform", 0.4)
+        .slot("requested_slot", "requester_name")
+        .user("Aminata Diallo", "inform", 0.7)
+        .slot("requester_name", "Aminata Diallo")
+        .slot("requested_slot", "institution")
+        .user("ministere de la sante", "inform", 0.6)
+        .slot("institution", "Ministère de la Santé")
+        .slot("requested_slot", None)
+        .user("vous pouvez m'appeler au +221 33 869 42 42", "inform", 0.3)
+    )
+    spanish = (
+        Conversation("conv-es-form", YESTERDAY.timestamp())
+        .slot("language", "es")
+        .slot("requested_slot", "email")
+        .user("mi correo es jperez@minsa.gob.pe", "inform", 0.66)
+        .slot("email", "jperez@minsa.gob.pe")
+        .slot("requested_slot", None)
+        .user("Juan Pérez aquí otra vez, tel. (01) 315-6600", "inform", 0.2)
+        .slot("requester_name", "Juan Pérez")
+    )
+    write_tracker(tracker_url, french, spanish)
+    sign_in(app_client, "ann")
+    texts = {(g["language"], g["text"]) for g in api_inbox(app_client)}
+    assert texts == {
+        ("es", "[NAME] aquí otra vez, tel. [PHONE]"),
+        ("fr", "vous pouvez m'appeler au [PHONE]"),
+        ("fr", "Bonjour, je suis [NAME] du [INSTITUTION]"),
+        ("es", "mi correo es [EMAIL]"),
+        ("fr", "[NAME]"),
+        ("fr", "[INSTITUTION]"),
+    }
+    page = app_client.get("/analyst/inbox").text
+    for secret in (
+        "Aminata",
+        "Diallo",
+        "Santé",
+        "sante",
+        "jperez",
+        "Juan",
+        "869 42 42",
+        "315-6600",
+    ):
+        assert secret not in page
