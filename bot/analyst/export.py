@@ -22,7 +22,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.analyst.inbox import known_intents, normalise
+from bot.analyst.inbox import known_intents
+from bot.analyst.messages import normalise
 from bot.analyst.redact import redact
 from bot.evaluation.dataset import LANGUAGES, load, parse_annotated
 from bot.model import RASA, rasa_env
