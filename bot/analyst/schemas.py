@@ -6,16 +6,15 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.analyst.inbox import Group, InboxFilter
+from bot.web.staff.schemas import _Query
 
 Language = Literal["en", "fr", "es"]
 Status = Literal["open", "accepted", "ignored", "exported", "all"]
 Action = Literal["accept", "relabel", "annotate", "ignore", "reopen"]
 
 
-class InboxQuery(BaseModel):
+class InboxQuery(_Query):
     """Filters of the inbox; an HTML form's empty fields mean "any"."""
-
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     intent: str | None = Field(default=None, max_length=64)
     language: Language | None = None
@@ -25,15 +24,6 @@ class InboxQuery(BaseModel):
     max_confidence: float | None = Field(default=None, ge=0, le=1)
     status: Status = "open"
     q: str | None = Field(default=None, max_length=200)
-    page: int = Field(default=1, ge=1, le=100_000)
-    per_page: int = Field(default=50, ge=1, le=200)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _blank_is_any(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {k: v for k, v in data.items() if v not in ("", None)}
-        return data
 
     @model_validator(mode="after")
     def _ranges(self) -> "InboxQuery":
@@ -43,10 +33,6 @@ class InboxQuery(BaseModel):
         if low is not None and high is not None and low > high:
             raise ValueError("the lowest confidence is above the highest")
         return self
-
-    @property
-    def offset(self) -> int:
-        return (self.page - 1) * self.per_page
 
     def to_filter(self) -> InboxFilter:
         return InboxFilter(**self.model_dump(exclude={"page", "per_page"}))

@@ -242,3 +242,19 @@ def test_personal_data_never_reaches_an_export(nlu_copy: tuple[Path, Path]) -> N
     data, domain = nlu_copy
     with pytest.raises(ExportError):
         plan([decision("inform", "mail me at amina@health.gov.gh")], data, domain)
+
+
+def test_the_export_page_refuses_a_decision_that_carries_personal_data(
+    app_client: TestClient, accounts: dict[str, str], nlu_copy: tuple[Path, Path], store: str
+) -> None:
+    data, _ = nlu_copy
+    before = {p: p.read_text(encoding="utf-8") for p in data.rglob("*.yml")}
+    with Session(engine_for(store)) as s:
+        s.add(decision("inform", "mail me at amina@health.gov.gh"))
+        s.commit()
+    csrf = sign_in(app_client, "ann")
+    page = app_client.get("/analyst/export")
+    assert page.status_code == 422 and "not the redacted message" in page.text
+    r = app_client.post("/analyst/export", data={"csrf_token": csrf, "digest": "x"})
+    assert r.status_code == 409 and "Nothing was written" in r.text, r.text[-1500:]
+    assert {p: p.read_text(encoding="utf-8") for p in data.rglob("*.yml")} == before

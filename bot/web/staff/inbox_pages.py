@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -284,9 +284,38 @@ def decide_form(
 
 
 def _parse_back(back: str) -> list[tuple[str, str]]:
-    from urllib.parse import parse_qsl
-
     return parse_qsl(back, keep_blank_values=False)
+
+
+def _export_page(
+    request: Request,
+    current: Current,
+    session: Session,
+    settings: Settings,
+    *,
+    error: str | None = None,
+    result: exporter.Result | None = None,
+    code: int = 200,
+) -> HTMLResponse:
+    """The export page: the pending decisions and their diff, or what an export did."""
+    decisions = exporter.pending(session)
+    plan = result.plan if result is not None else exporter.Plan()
+    if result is None:
+        try:
+            plan = exporter.plan(decisions, settings.nlu_data_dir, settings.domain_dir)
+        except exporter.ExportError as exc:
+            planned = f"The export cannot be planned: {exc}."
+            error = f"{error} {planned}" if error else planned
+            code = 422 if code == 200 else code
+    context = {
+        "current": current,
+        "section": "analyst",
+        "decisions": decisions,
+        "plan": plan,
+        "error": error,
+        "result": result,
+    }
+    return templates.TemplateResponse(request, "export.html", context, status_code=code)
 
 
 @router.get("/export", response_class=HTMLResponse)
@@ -294,25 +323,7 @@ def export_preview(
     request: Request, current: AnalystUser, session: SessionDep, settings: SettingsDep
 ) -> HTMLResponse:
     """What an export would write, as a diff, before anything is written."""
-    decisions = exporter.pending(session)
-    try:
-        plan = exporter.plan(decisions, settings.nlu_data_dir, settings.domain_dir)
-        error = None
-    except exporter.ExportError as exc:
-        plan, error = exporter.Plan(), str(exc)
-    return templates.TemplateResponse(
-        request,
-        "export.html",
-        {
-            "current": current,
-            "section": "analyst",
-            "decisions": decisions,
-            "plan": plan,
-            "error": error,
-            "result": None,
-        },
-        status_code=422 if error else 200,
-    )
+    return _export_page(request, current, session, settings)
 
 
 @router.post("/export", response_class=HTMLResponse)
@@ -325,27 +336,14 @@ def export_write(
 ) -> HTMLResponse:
     """Write the previewed examples, run `rasa data validate`, mark them exported."""
     session = service.writing(session)
-    decisions = exporter.pending(session)
     try:
         result = exporter.export(
             session, settings.nlu_data_dir, settings.domain_dir, expected_digest=digest
         )
     except exporter.ExportError as exc:
         session.rollback()
-        plan = exporter.plan(exporter.pending(session), settings.nlu_data_dir, settings.domain_dir)
-        return templates.TemplateResponse(
-            request,
-            "export.html",
-            {
-                "current": current,
-                "section": "analyst",
-                "decisions": exporter.pending(session),
-                "plan": plan,
-                "error": f"Nothing was written: {exc}. Check the new preview and confirm again.",
-                "result": None,
-            },
-            status_code=409,
-        )
+        message = f"Nothing was written: {exc}. Check the new preview and confirm again."
+        return _export_page(request, current, session, settings, error=message, code=409)
     if result.written:
         audit.record(
             session,
@@ -357,19 +355,8 @@ def export_write(
             actor_id=current.user.id,
         )
     session.commit()
-    return templates.TemplateResponse(
-        request,
-        "export.html",
-        {
-            "current": current,
-            "section": "analyst",
-            "decisions": decisions,
-            "plan": result.plan,
-            "error": None,
-            "result": result,
-        },
-        status_code=200 if result.written or not result.plan.targets else 422,
-    )
+    code = 200 if result.written or not result.plan.targets else 422
+    return _export_page(request, current, session, settings, result=result, code=code)
 
 
 # --- JSON API --------------------------------------------------------------------------------
