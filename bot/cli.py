@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from bot.analyst import cli as analyst_cli
+from bot.analyst import export_cli
 from bot.evaluation.command import add_commands as add_nlu_commands
 from bot.settings import get_settings
 from bot.store import crud
@@ -140,7 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     analyst_cli.add_train_options(train)
     analyst_cli.add_model_commands(model)
 
-    analyst_cli.add_nlu_commands(add_nlu_commands(commands))
+    nlu = add_nlu_commands(commands)
+    analyst_cli.add_nlu_commands(nlu)
+    export_cli.add_commands(nlu)
 
     requests = commands.add_parser("requests", help="filed requests").add_subparsers(
         dest="requests_command", required=True

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     web_host: str = "127.0.0.1"
     web_port: int = 8000
     model_dir: Path = ROOT / "models"
+    # The NLU training data (<lang>/*.yml) and the domain the analyst workbench exports into.
+    nlu_data_dir: Path = ROOT / "data" / "nlu"
+    domain_dir: Path = ROOT / "bot" / "domain"
 
     # Bearer token for machine clients of the read API.
     api_token: str = DEV_SECRET

@@ -1,1 +1,2 @@
-"""The analyst workbench: model registry, retraining, evaluation, dashboard."""
+"""The analyst workbench: redaction, the NLU inbox and export, model registry, retraining,
+evaluation and the dashboard."""

@@ -111,4 +111,5 @@ class RateLimitCounter(Base):
 
 
 # The staff console's tables (users among them) register on the same metadata.
+from bot.store import analyst_models as _analyst_models  # noqa: E402, F401
 from bot.store import staff_models as _staff_models  # noqa: E402, F401

@@ -11,7 +11,14 @@ from fastapi.staticfiles import StaticFiles
 from bot.auth.deps import LoginRequired, PageForbidden, current_session, login_url
 from bot.settings import Settings
 from bot.transcripts.indexer import Indexer
-from bot.web.staff import analyst_pages, api, conversation_pages, login, request_pages
+from bot.web.staff import (
+    analyst_pages,
+    api,
+    conversation_pages,
+    inbox_pages,
+    login,
+    request_pages,
+)
 from bot.web.staff.templating import HERE, templates
 
 
@@ -22,6 +29,8 @@ def install(app: FastAPI) -> None:
     app.include_router(request_pages.router)
     app.include_router(api.router)
     app.include_router(analyst_pages.router)
+    app.include_router(inbox_pages.router)
+    app.include_router(inbox_pages.api)
     app.mount("/staff/static", StaticFiles(directory=HERE / "static"), name="staff-static")
 
     @app.exception_handler(LoginRequired)
