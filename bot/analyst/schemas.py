@@ -1,9 +1,9 @@
 """Query and body schemas of the NLU inbox, shared by its pages and its JSON API."""
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from bot.analyst.inbox import Group, InboxFilter
 from bot.web.staff.schemas import _Query
@@ -11,6 +11,8 @@ from bot.web.staff.schemas import _Query
 Language = Literal["en", "fr", "es"]
 Status = Literal["open", "accepted", "ignored", "exported", "all"]
 Action = Literal["accept", "relabel", "annotate", "ignore", "reopen"]
+# A group's id as the inbox gives it: its language, then the hash of its normalised text.
+GROUP_ID = r"^(en|fr|es)\.[0-9a-f]{64}$"
 
 
 class InboxQuery(_Query):
@@ -43,7 +45,9 @@ class DecisionIn(BaseModel):
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    groups: list[str] = Field(min_length=1, max_length=500)
+    groups: list[Annotated[str, StringConstraints(pattern=GROUP_ID)]] = Field(
+        min_length=1, max_length=500
+    )
     action: Action
     intent: str | None = Field(default=None, max_length=64)
     example: str | None = Field(default=None, max_length=1000)

@@ -1,5 +1,6 @@
 """Hostile input through the real stack: Rasa, the action server, the store and the gateway."""
 
+import functools
 import json
 import re
 import secrets
@@ -10,6 +11,7 @@ import httpx
 import pytest
 from markdown_it import MarkdownIt
 
+from bot.catalogue.labels import PAST_NOTE
 from bot.runner import Stack
 from tests.hostile.corpus import written
 from tests.integration.conftest import Delegate
@@ -175,7 +177,10 @@ def test_the_whole_corpus_is_answered_or_refused_by_the_real_stack(stack: Stack)
     assert problems == []
     assert len(bot_html) >= len(items)
     # Whatever the assistant echoed, a markdown renderer made no tag of it.
-    tags = [h for h in bot_html if re.search(r"<(script|img|iframe|a|b|em)\b", h)]
+    # The catalogue's own past-event note is set in italics; nothing else may be a tag.
+    own = [f"<em>{note}</em>" for note in PAST_NOTE.values()]
+    bare = [functools.reduce(lambda h, o: h.replace(o, ""), own, h) for h in bot_html]
+    tags = [h for h in bare if re.search(r"<(script|img|iframe|a|b|em)\b", h)]
     assert tags == []
 
 

@@ -359,6 +359,8 @@ def test_the_json_api_decides_with_the_bearer_token(
     r = machine.post(
         "/api/analyst/inbox/decisions", json={"groups": ids[:1], "action": "relabel", "intent": "x"}
     )
+    assert r.status_code == 409 and "intent" in r.json()["detail"]
+    r = machine.post("/api/analyst/inbox/decisions", json={"groups": [""], "action": "ignore"})
     assert r.status_code == 422
     # Signed in with a cookie, the API wants the CSRF header.
     r = app_client.post("/api/analyst/inbox/decisions", json={"groups": ids, "action": "reopen"})

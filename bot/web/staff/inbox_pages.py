@@ -383,7 +383,17 @@ def inbox_api(
     )
 
 
-@api.post("/inbox/decisions", response_model=DecisionsPublic, dependencies=[CsrfChecked])
+@api.post(
+    "/inbox/decisions",
+    response_model=DecisionsPublic,
+    dependencies=[CsrfChecked],
+    responses={
+        409: {
+            "description": "The decision cannot be applied as asked (messages no longer in "
+            "the inbox, a relabel without an intent, …); the detail says why."
+        }
+    },
+)
 def decisions_api(
     body: DecisionIn,
     who: AnalystClient,
@@ -406,7 +416,7 @@ def decisions_api(
         )
     except DecisionError as exc:
         session.rollback()
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
     session.commit()
     return DecisionsPublic(
         changed=len(outcome.changed), groups=[GroupPublic.of(g) for g in outcome.changed]

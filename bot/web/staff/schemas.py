@@ -69,7 +69,8 @@ class RequestQuery(_Query):
     language: Language | None = None
     date_from: date | None = None
     date_to: date | None = None
-    assignee_id: int | None = None
+    # Database ids are 64-bit: anything larger matches nothing and would overflow the driver.
+    assignee_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
     q: str | None = Field(default=None, max_length=200)
 
     def to_filter(self) -> RequestFilter:
@@ -108,7 +109,7 @@ class TagIn(BaseModel):
 class FlagIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    event_id: int = Field(ge=1)
+    event_id: int = Field(ge=1, le=2**63 - 1)
     note: str = Field(min_length=1, max_length=2000)
 
 
