@@ -14,7 +14,8 @@ from pathlib import Path
 
 import httpx
 
-from bot.model import RASA, ensure_model, rasa_env
+from bot.analyst.models import Registry, record_startup, startup_model
+from bot.model import RASA, ensure_model, fingerprint, rasa_env
 from bot.settings import ROOT, Settings, get_settings
 from bot.store.migrate import upgrade
 
@@ -244,7 +245,13 @@ def run() -> None:
     settings = get_settings()
     log_dir = ROOT / "var" / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
-    model = ensure_model(settings.model_dir, log_file=log_dir / "train.log")
+    all_data = ensure_model(settings.model_dir, log_file=log_dir / "train.log")
+    registry = Registry(settings.model_dir)
+    choice = startup_model(registry, all_data, fingerprint())
+    model = choice.model
+    which = "the analysts' active model" if choice.from_registry else "the all-data model"
+    log.info("starting Rasa on %s, %s: %s", model.name, which, choice.reason)
+    print(f"Rasa model: {model.name}, {which} ({choice.reason})", flush=True)
     print("Starting Rasa, the action server and the web service (about a minute)…", flush=True)
     stopping = False
 
@@ -254,6 +261,7 @@ def run() -> None:
     signal.signal(signal.SIGTERM, on_term)
     try:
         with running_stack(settings, model, log_dir, fixed_ports=True) as stack:
+            record_startup(registry, choice)
             print(
                 f"\n  Ready: {stack.web_url}/   (Ctrl-C stops everything; logs in var/logs/)\n",
                 flush=True,
