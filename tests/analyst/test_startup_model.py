@@ -121,3 +121,28 @@ def test_an_activation_records_the_repository_training_inputs(model_dir: Path) -
     registry.register(model(model_dir, "retrained-1"))
     record = registry.set_active("retrained-1", "ann")
     assert record.activated_inputs == current_inputs() == fingerprint()
+
+
+def test_make_run_starts_the_all_data_model_when_the_registry_is_unreadable(
+    model_dir: Path,
+) -> None:
+    from bot.runner import choose_model
+
+    all_data = model(model_dir, "model-anything")
+    (model_dir / "registry.json").write_text("{ half written", encoding="utf-8")
+    choice = choose_model(model_dir, all_data)
+    assert choice.model == all_data and not choice.from_registry
+    assert choice.reason == "the model registry could not be read (JSONDecodeError)"
+
+
+def test_make_run_chooses_with_the_repository_fingerprint(model_dir: Path) -> None:
+    from bot.runner import choose_model
+
+    all_data = model(model_dir, f"model-{fingerprint()}", age_seconds=3600)
+    retrained = model(model_dir, "retrained-1")
+    registry = Registry(model_dir)
+    registry.register(retrained)
+    registry.set_active("retrained-1", "ann")  # records the repository's inputs now
+    assert choose_model(model_dir, all_data).model == retrained
+    registry.set_active("retrained-1", "ann", inputs="0000000000000000")  # as if data changed
+    assert choose_model(model_dir, all_data).model == all_data
