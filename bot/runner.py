@@ -14,7 +14,8 @@ from pathlib import Path
 
 import httpx
 
-from bot.model import RASA, ensure_model, rasa_env
+from bot.analyst.models import Registry, StartupChoice, record_startup, startup_model
+from bot.model import RASA, ensure_model, fingerprint, rasa_env
 from bot.settings import ROOT, Settings, get_settings
 from bot.store.migrate import upgrade
 
@@ -239,12 +240,33 @@ def running_stack(
         stack.stop()
 
 
+def choose_model(model_dir: Path, all_data: Path) -> StartupChoice:
+    """The model to start Rasa on (`startup_model`); all-data if the registry is unreadable."""
+    try:
+        return startup_model(Registry(model_dir), all_data, fingerprint())
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        reason = f"the model registry could not be read ({type(exc).__name__})"
+        return StartupChoice(all_data, reason, False)
+
+
+def _record(model_dir: Path, choice: StartupChoice) -> None:
+    try:
+        record_startup(Registry(model_dir), choice)
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        log.warning("could not record the started model in the registry (%s)", exc)
+
+
 def run() -> None:
     """`triage run`: train if needed, migrate, start everything, wait for Ctrl-C."""
     settings = get_settings()
     log_dir = ROOT / "var" / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
-    model = ensure_model(settings.model_dir, log_file=log_dir / "train.log")
+    all_data = ensure_model(settings.model_dir, log_file=log_dir / "train.log")
+    choice = choose_model(settings.model_dir, all_data)
+    model = choice.model
+    which = "the analysts' active model" if choice.from_registry else "the all-data model"
+    log.info("starting Rasa on %s, %s: %s", model.name, which, choice.reason)
+    print(f"Rasa model: {model.name}, {which} ({choice.reason})", flush=True)
     print("Starting Rasa, the action server and the web service (about a minute)…", flush=True)
     stopping = False
 
@@ -254,6 +276,7 @@ def run() -> None:
     signal.signal(signal.SIGTERM, on_term)
     try:
         with running_stack(settings, model, log_dir, fixed_ports=True) as stack:
+            _record(settings.model_dir, choice)
             print(
                 f"\n  Ready: {stack.web_url}/   (Ctrl-C stops everything; logs in var/logs/)\n",
                 flush=True,

@@ -19,7 +19,8 @@ from bot.transcripts.parse import FALLBACK_INTENT
 from bot.transcripts.search import ConversationFilter, conditions, day_start
 
 S = ConversationSummary
-TRANSCRIPTS = "/staff/conversations"
+TRANSCRIPTS = "/staff/conversations"  # staff and admins: the transcripts as written
+REDACTED = "/analyst/conversations"  # analysts: the same list and turns, personal data replaced
 # The funnel's stages, each one the previous plus one condition.
 NEED_SLOT = "need_area"
 SUMMARY_ACTION = "action_ask_confirmed"  # the form shows the summary to confirm
@@ -37,14 +38,14 @@ class Bar:
     note: str = ""
 
 
-def link(f: ConversationFilter) -> str:
-    """The transcripts page URL that lists the conversations of a filter."""
+def link(f: ConversationFilter, target: str = TRANSCRIPTS) -> str:
+    """The URL of the list (`target`) that shows the conversations of a filter."""
     params: dict[str, str] = {}
     for key, value in asdict(f).items():
         if value is None:
             continue
         params[key] = ("yes" if value else "no") if isinstance(value, bool) else str(value)
-    return f"{TRANSCRIPTS}?{urlencode(params)}" if params else TRANSCRIPTS
+    return f"{target}?{urlencode(params)}" if params else target
 
 
 def count(session: Session, f: ConversationFilter) -> int:
@@ -59,7 +60,9 @@ def _shares(bars: list[Bar]) -> list[Bar]:
     return bars
 
 
-def per_day(session: Session, base: ConversationFilter, start: date, end: date) -> list[Bar]:
+def per_day(
+    session: Session, base: ConversationFilter, start: date, end: date, target: str = TRANSCRIPTS
+) -> list[Bar]:
     """Conversations by the day of their latest activity (the date the transcripts filter on)."""
     stamps = session.scalars(select(S.last_at).where(*conditions(session, base))).all()
     counts: dict[date, int] = {}
@@ -70,12 +73,12 @@ def per_day(session: Session, base: ConversationFilter, start: date, end: date) 
     day = start
     while day <= end:
         f = replace(base, date_from=day, date_to=day)
-        bars.append(Bar(day.isoformat(), counts.get(day, 0), link(f)))
+        bars.append(Bar(day.isoformat(), counts.get(day, 0), link(f, target)))
         day += timedelta(days=1)
     return _shares(bars)
 
 
-def languages(session: Session, base: ConversationFilter) -> list[Bar]:
+def languages(session: Session, base: ConversationFilter, target: str = TRANSCRIPTS) -> list[Bar]:
     """Conversations per language."""
     rows = session.execute(
         select(S.language, func.count(S.id))
@@ -83,11 +86,15 @@ def languages(session: Session, base: ConversationFilter) -> list[Bar]:
         .group_by(S.language)
         .order_by(func.count(S.id).desc())
     ).all()
-    bars = [Bar(str(lang), int(n), link(replace(base, language=lang))) for lang, n in rows if lang]
+    bars = [
+        Bar(str(lang), int(n), link(replace(base, language=lang), target))
+        for lang, n in rows
+        if lang
+    ]
     return _shares(bars)
 
 
-def funnel(session: Session, base: ConversationFilter) -> list[Bar]:
+def funnel(session: Session, base: ConversationFilter, target: str = TRANSCRIPTS) -> list[Bar]:
     """Conversations → need understood → form completed (summary shown) → request filed."""
     stages = [
         ("Conversations", base),
@@ -98,7 +105,7 @@ def funnel(session: Session, base: ConversationFilter) -> list[Bar]:
             replace(base, slot=NEED_SLOT, action=SUMMARY_ACTION, has_request=True),
         ),
     ]
-    bars = [Bar(label, count(session, f), link(f)) for label, f in stages]
+    bars = [Bar(label, count(session, f), link(f, target)) for label, f in stages]
     first = bars[0].value or 1
     for b in bars:
         b.note = f"{b.value / first:.0%}"
@@ -131,14 +138,24 @@ def messages(engine: Engine, start: date, end: date) -> dict[str, Any]:
     }
 
 
-def build(session: Session, engine: Engine, start: date, end: date) -> dict[str, Any]:
-    """Every figure of the dashboard for the days start…end (UTC, both included)."""
+def build(
+    session: Session, engine: Engine, start: date, end: date, target: str = TRANSCRIPTS
+) -> dict[str, Any]:
+    """Every figure of the dashboard for the days start…end (UTC, both included).
+
+    Each bar links to `target`: the staff transcript list, or the analysts' redacted one.
+    """
     base = ConversationFilter(date_from=start, date_to=end)
     msgs = messages(engine, start, end)
     ranked = sorted(msgs["per_intent"].items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_INTENTS]
     intents = _shares(
         [
-            Bar(name, n, link(replace(base, intent=name)), note=f"{n / (msgs['total'] or 1):.0%}")
+            Bar(
+                name,
+                n,
+                link(replace(base, intent=name), target),
+                note=f"{n / (msgs['total'] or 1):.0%}",
+            )
             for name, n in ranked
         ]
     )
@@ -146,10 +163,11 @@ def build(session: Session, engine: Engine, start: date, end: date) -> dict[str,
         "start": start,
         "end": end,
         "conversations": count(session, base),
-        "per_day": per_day(session, base, start, end),
-        "languages": languages(session, base),
-        "funnel": funnel(session, base),
+        "per_day": per_day(session, base, start, end, target),
+        "languages": languages(session, base, target),
+        "funnel": funnel(session, base, target),
         "messages": msgs,
-        "fallback_link": link(replace(base, intent=FALLBACK_INTENT)),
+        "fallback_link": link(replace(base, intent=FALLBACK_INTENT), target),
+        "target": target,
         "top_intents": intents,
     }

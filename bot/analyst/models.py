@@ -18,6 +18,8 @@ from typing import Any
 import httpx
 
 REGISTRY_FILE = "registry.json"
+# Who marks a model active when no analyst chose it (a model found running, `make run`).
+SYSTEM = "system"
 # Trained on every example (`triage model train`, `make run`) or on the training part of
 # the held-out split only (the retraining job), which is what makes a held-out score honest.
 ALL_DATA = "all data"
@@ -68,6 +70,9 @@ class ModelRecord:
     active: bool = False
     activated_at: str | None = None
     activated_by: str | None = None
+    # The fingerprint of the training inputs (`bot.model.fingerprint`) when it was activated:
+    # `make run` keeps an analyst's choice across a restart only while they are unchanged.
+    activated_inputs: str | None = None
     note: str = ""
     history: list[dict[str, str]] = field(default_factory=list)
 
@@ -149,8 +154,15 @@ class Registry:
                 setattr(record, key, value)
             return record
 
-    def set_active(self, name: str, by: str, note: str = "") -> ModelRecord:
-        """Mark one model active (the others not); keeps a line of history on it."""
+    def set_active(
+        self, name: str, by: str, note: str = "", inputs: str | None = None
+    ) -> ModelRecord:
+        """Mark one model active (the others not); keeps a line of history on it.
+
+        `inputs`: the training inputs' fingerprint now (computed from the repository when
+        not given).
+        """
+        inputs = inputs or current_inputs()
         with self._changing() as records:
             chosen = next((r for r in records if r.name == name), None)
             if chosen is None:
@@ -160,6 +172,7 @@ class Registry:
             for record in records:
                 record.active = record is chosen
             chosen.activated_at, chosen.activated_by = now_iso(), by
+            chosen.activated_inputs = inputs
             chosen.history.append({"at": chosen.activated_at, "by": by, "note": note})
             return chosen
 
@@ -170,6 +183,89 @@ class Registry:
             return by_name
         digest = file_digest(path) if path.exists() else None
         return next((r for r in self.read() if r.fingerprint == digest), None)
+
+
+def current_inputs() -> str | None:
+    """The fingerprint of the repository's training inputs (what names the all-data model)."""
+    from bot.model import fingerprint
+
+    try:
+        return fingerprint()
+    except OSError:
+        return None
+
+
+@dataclass(frozen=True)
+class StartupChoice:
+    """The model `make run` starts Rasa on, and why."""
+
+    model: Path
+    reason: str
+    from_registry: bool  # the registry's active model rather than the all-data one
+
+
+def _when(iso: str | None) -> datetime | None:
+    try:
+        stamp = datetime.fromisoformat(iso) if iso else None
+    except ValueError:
+        return None
+    return stamp.replace(tzinfo=UTC) if stamp and stamp.tzinfo is None else stamp
+
+
+def startup_model(registry: Registry, all_data: Path, inputs: str | None) -> StartupChoice:
+    """The registry's active model if an analyst activated it after `all_data` (the model
+    `triage model train` makes from every example) was built and the training inputs are
+    still those of the activation; otherwise `all_data`.
+
+    An analyst's choice survives a restart; a change of data, domain or config (or a model
+    rebuilt since) means the all-data model, which is trained on what is there now.
+    """
+
+    def fallback(reason: str) -> StartupChoice:
+        return StartupChoice(all_data, reason, False)
+
+    active = registry.active()
+    if active is None:
+        return fallback("no model is active in the registry")
+    if active.file == all_data.name:
+        return fallback("it is the active model")
+    model = registry.file_of(active)
+    if not model.exists():
+        return fallback(f"the file of the active model {active.name} is gone")
+    if not active.activated_by or active.activated_by == SYSTEM:
+        return fallback(f"{active.name} was made active by the system, not an analyst")
+    activated = _when(active.activated_at)
+    built = datetime.fromtimestamp(all_data.stat().st_mtime, UTC) if all_data.exists() else None
+    if activated is None or (built is not None and activated <= built):
+        return fallback(
+            f"it was built ({built:%Y-%m-%d %H:%M:%S} UTC) after {active.name} was activated"
+            if built is not None
+            else f"the activation time of {active.name} is unknown"
+        )
+    if inputs is None or active.activated_inputs != inputs:
+        return fallback(f"the training inputs changed since {active.name} was activated")
+    return StartupChoice(
+        model,
+        f"{active.activated_by} activated it on {active.activated_at}, after {all_data.name}"
+        " was built, and the training data, domain and config have not changed since",
+        True,
+    )
+
+
+def record_startup(registry: Registry, choice: StartupChoice) -> ModelRecord:
+    """Make the registry say what Rasa was started on (the all-data model: registered and
+    marked active by the system)."""
+    if choice.from_registry:
+        record = registry.find_by_file(choice.model)
+        assert record is not None
+        return record
+    record = registry.find_by_file(choice.model) or registry.register(
+        choice.model, trained_on=ALL_DATA, note="started by make run"
+    )
+    active = registry.active()
+    if active is not None and active.name == record.name:
+        return active
+    return registry.set_active(record.name, SYSTEM, f"started by make run: {choice.reason}")
 
 
 @dataclass(frozen=True)
@@ -304,4 +400,4 @@ def adopt_running(registry: Registry, urls: list[str], token: str) -> ModelRecor
         record = registry.register(path, trained_on=ALL_DATA, note="found running in Rasa")
     if active is not None and active.name == record.name:
         return active
-    return registry.set_active(record.name, "system", "found running in Rasa")
+    return registry.set_active(record.name, SYSTEM, "found running in Rasa")

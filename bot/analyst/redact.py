@@ -119,8 +119,9 @@ class Personal:
         self._patterns.clear()
         self.values.setdefault(value, placeholder)
         if placeholder == NAME:
-            # "Amina" alone, later in the conversation, is still her name.
-            for part in re.split(r"[\s,.]+", value):
+            # "Amina" alone, later in the conversation, is still her name; so is each half
+            # of a double-barrelled one ("Odhiambo" of "Wanjiru-Odhiambo").
+            for part in re.split(r"[\s,.\-\u2010\u2011]+", value):
                 if len(part) >= _MIN_NAME_PART and _fold(part) not in _TITLES:
                     self.values.setdefault(part, NAME)
 

@@ -164,14 +164,22 @@ def test_dashboard_page_shows_the_funnel_with_links(
     page = app_client.get("/analyst/dashboard")
     assert page.status_code == 200
     assert "Need understood" in page.text and "50%" in page.text
-    assert "/staff/conversations?date_from=" in page.text and "slot=need_area" in page.text
+    assert "/analyst/conversations?date_from=" in page.text and "slot=need_area" in page.text
+    assert "/staff/conversations" not in page.text  # an analyst's links open the redacted list
     home = app_client.get("/analyst")
     assert "<title>Analyst workbench · Trilateral TA</title>" in home.text
-    for link in ("/analyst/dashboard", "/analyst/evaluations", "/analyst/models"):
+    links = (
+        "/analyst/dashboard",
+        "/analyst/evaluations",
+        "/analyst/models",
+        "/analyst/conversations",
+    )
+    for link in links:
         assert f'href="{link}"' in home.text
     # The funnel's link, opened by an admin, lists only the conversation whose need was set.
     admin = new_client(app_client)
     sign_in(admin, "ada")
+    assert "/staff/conversations?date_from=" in admin.get("/analyst/dashboard").text
     listed = admin.get("/staff/conversations?slot=need_area")
     assert listed.status_code == 200
     assert (

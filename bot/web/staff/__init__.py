@@ -12,6 +12,7 @@ from bot.auth.deps import LoginRequired, PageForbidden, current_session, login_u
 from bot.settings import Settings
 from bot.transcripts.indexer import Indexer
 from bot.web.staff import (
+    analyst_conversation_pages,
     analyst_pages,
     api,
     conversation_pages,
@@ -29,6 +30,7 @@ def install(app: FastAPI) -> None:
     app.include_router(request_pages.router)
     app.include_router(api.router)
     app.include_router(analyst_pages.router)
+    app.include_router(analyst_conversation_pages.router)
     app.include_router(inbox_pages.router)
     app.include_router(inbox_pages.api)
     app.mount("/staff/static", StaticFiles(directory=HERE / "static"), name="staff-static")

@@ -236,5 +236,7 @@ def dashboard_page(
         start, end = end, start
     start = max(start, end - timedelta(days=MAX_DASHBOARD_DAYS - 1))
     pending = catch_up(indexer, session)
-    figures = dashboard.build(session, engine, start, end)
+    # Analysts read the redacted conversation list; admins (staff too) keep the full transcripts.
+    target = dashboard.TRANSCRIPTS if current.user.role == "admin" else dashboard.REDACTED
+    figures = dashboard.build(session, engine, start, end, target)
     return _page(request, current, "analyst_dashboard.html", {"d": figures, "pending": pending})
