@@ -33,8 +33,14 @@ def test_every_operation_answers_as_documented_and_never_fails(app: FastAPI) -> 
     assert len(operations) >= 6
     failures: dict[str, str] = {}
     for operation in operations:
-
-        @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+        # Derandomized: CI sees the same cases on every run (it must not land or fail by
+        # chance). To explore new cases locally, set derandomize=False and run it a few times.
+        @settings(
+            max_examples=60,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+        )
         @given(case=operation.as_strategy())
         def check(case: schemathesis.Case) -> None:
             response = case.call(headers=AUTH)

@@ -69,8 +69,9 @@ class RequestQuery(_Query):
     language: Language | None = None
     date_from: date | None = None
     date_to: date | None = None
-    # Database ids are 64-bit: anything larger matches nothing and would overflow the driver.
-    assignee_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    # Ids beyond 2**53 exist nowhere (and 2**63 would overflow the driver); 2**53 is also
+    # exact as a JSON number, so clients reading the schema as floats agree on the bound.
+    assignee_id: int | None = Field(default=None, ge=1, le=2**53)
     q: str | None = Field(default=None, max_length=200)
 
     def to_filter(self) -> RequestFilter:
@@ -109,7 +110,7 @@ class TagIn(BaseModel):
 class FlagIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    event_id: int = Field(ge=1, le=2**63 - 1)
+    event_id: int = Field(ge=1, le=2**53)
     note: str = Field(min_length=1, max_length=2000)
 
 
