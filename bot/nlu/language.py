@@ -39,6 +39,8 @@ _NEGATIONS = {"not", "t", "no", "never", "pas", "ne", "n", "jamais", "sans", "wi
 _CLAUSE = re.compile(r"[,;.!?¿¡:]|\b(?:but|mais|pero|sino)\b")
 # A message longer than this is not a bare request for a language ("Spanish please")...
 _REQUEST_WORDS = 5
+# Lone UTF-16 halves: not text, and the detector (native code) cannot encode them.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 # ...unless a verb asks for it: "I would rather write in English, my email is ...".
 _REQUEST_VERBS = set(
     """speak talk write continue switch change answer reply respond prefer rather
@@ -83,7 +85,7 @@ def detect(text: str, *, min_confidence: float = OPENING_CONFIDENCE) -> str | No
                 return code
         if len(alpha) == 1 and len(alpha[0]) < 6:
             return None
-    values = _detector().compute_language_confidence_values(text)
+    values = _detector().compute_language_confidence_values(_SURROGATES.sub("", text))
     best = values[0]
     if best.value < min_confidence:
         return None

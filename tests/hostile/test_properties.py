@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from pydantic import ValidationError
@@ -43,7 +43,14 @@ hostile_words = st.sampled_from(
 mixed = st.lists(st.one_of(words, hostile_words), max_size=6).map(" ".join)
 texts = st.one_of(any_text, mixed)
 
-PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomized so that CI cannot pass or fail by chance; to explore new cases locally, set
+# derandomize=False and run the file a few times.
+PROPERTY = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=True,
+)
 
 
 @PROPERTY
@@ -130,6 +137,7 @@ def test_validating_any_answer_gives_a_value_or_a_reask_whose_echo_is_inert(
 
 @PROPERTY
 @given(texts)
+@example("les vaccins \ud800 pour notre pays")  # a lone surrogate reached the language detector
 def test_understanding_any_message_does_not_raise(text: str) -> None:
     updates = understand.understand(turn_for("description", text))
     assert isinstance(updates, dict)
@@ -147,6 +155,7 @@ def shown_as(text: str) -> str:
 
 @PROPERTY
 @given(st.one_of(words, mixed))
+@example("\x00")  # a NUL rendered as U+FFFD
 def test_an_echo_in_a_summary_line_renders_as_exactly_the_text(text: str) -> None:
     line = f"- **Institution:** {echo(text, 10_000)}"
     html = markdown_html(line)
