@@ -54,3 +54,22 @@ class ActionHandleUnclear(Action):
             return [*slot_events(unclear.need_fields(turn)), FollowupAction(REQUEST_FORM)]
         say(dispatcher, [Reply("utter_default")])
         return []
+
+
+class ActionGoodbyePending(Action):
+    """Goodbye in the middle of the request form: the answers are kept for later.
+
+    "That's all" while picking suggested activities reads as goodbye, but means "done
+    choosing": the form then goes on instead of saying goodbye.
+    """
+
+    def name(self) -> str:
+        return "action_goodbye_pending"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if Turn.from_tracker(tracker).ends_choosing:
+            return [FollowupAction(REQUEST_FORM)]
+        say(dispatcher, [Reply("utter_goodbye_pending")])
+        return []

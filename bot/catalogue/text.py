@@ -57,7 +57,12 @@ _STOPWORD_TEXT = """
     ser si sin sobre su sus tambien tiene tienen todo todos tras un una uno unos usted
     ya queremos necesitamos quiero contre pendant selon vers chez contra hacia
     durante segun mediante
+    republic republique republica kingdom royaume reino democratic democratique democratica
+    federal federation federative federativa plurinational plurinacional islamic islamique
+    islamica people peoples united unis unidos unidas states etats estados emirates
 """
+# The last lines are the generic words of country names ("Kyrgyz Republic"): a delegate's
+# country is not a need, and "republic" must not match the "Republic of Korea" training hub.
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 

@@ -88,6 +88,8 @@ def _about_something_else(turn: Turn, slot: str) -> bool:
     if turn.describes_need:
         return True
     corrected = [f for f in _changed_fields(turn) if f != slot]
+    if "organizations" in corrected and extract.preferred_organizations(turn.words_text):
+        return True  # "I'd rather talk to WTO" is not a name, an institution or an email
     return bool(corrected) and turn.intent in ("correct_field", "deny", "describe_need")
 
 
@@ -202,7 +204,10 @@ def validate(slot: str, value: Any, turn: Turn) -> Validation:
 def _acknowledge_change(slot: str, result: Validation, turn: Turn) -> None:
     """Say so when a volunteered answer replaces one given earlier."""
     new, old = result.updates.get(slot), turn.previous_slots.get(slot)
-    if slot not in CORRECTABLE or new is None or old is None or new == old:
+    # A preference stated while another question is open is confirmed even the first time,
+    # or the question asked again would look as if it had not been heard.
+    volunteered = slot == "organizations" and turn.requested_slot in IDENTITY_SLOTS
+    if slot not in CORRECTABLE or new is None or new == old or (old is None and not volunteered):
         return
     if turn.requested_slot in (slot, "confirmed"):
         return  # the question itself or the summary's correction: the re-ask shows it

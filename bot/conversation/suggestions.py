@@ -19,6 +19,7 @@ from bot.catalogue.schema import Activity
 from bot.conversation.replies import Reply
 from bot.conversation.turn import Turn
 from bot.members import get_directory
+from bot.nlu import extract
 from bot.nlu.text import fold, words
 
 BATCH = 3
@@ -110,9 +111,8 @@ def picked(turn: Turn) -> Picked:
             [i for i in from_payload if i not in catalogue_ids],
         )
     ids = [i for i in from_payload if i in catalogue_ids]
-    ids += ordinal_choice(turn.text, batch) or named_choice(
-        turn.text + " " + " ".join(from_payload), batch
-    )
+    text = extract.without_ending(turn.text)
+    ids += ordinal_choice(text, batch) or named_choice(text + " " + " ".join(from_payload), batch)
     return Picked(list(dict.fromkeys(ids)), [])
 
 
@@ -146,16 +146,15 @@ def wants_more(turn: Turn) -> bool:
     return turn.intent == "more_suggestions"
 
 
-_CONTINUE = re.compile(r"\b(continue|continuer|continuar|done|next|suivant|siguiente)\b")
+_CONTINUE = re.compile(r"\b(continue|continuer|continuar|next|suivant|siguiente)\b")
 
 
 def finished(turn: Turn) -> str | None:
     """DONE or NONE when the delegate ends the step; None to keep choosing."""
     if turn.intent == "none_of_these":
         return NONE
-    if turn.intent in ("affirm", "deny") or re.search(
-        r"\b(continue|continuer|continuar|done|next)\b", fold(turn.text)
-    ):
+    text = fold(turn.text)
+    if turn.intent in ("affirm", "deny") or _CONTINUE.search(text) or extract.ends_choosing(text):
         return DONE if turn.slot("selected_activity_ids") else NONE
     return None
 

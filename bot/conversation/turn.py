@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from bot.nlu import extract
+
 REQUEST_FORM = "request_form"
 STATUS_FORM = "status_form"
 
@@ -103,7 +105,18 @@ class Turn:
 
     @property
     def interrupts(self) -> bool:
+        if self.ends_choosing:
+            return False
         return self.intent in INTERRUPTIONS and self.confidence >= INTERRUPTION_CONFIDENCE
+
+    @property
+    def ends_choosing(self) -> bool:
+        """ "That's all" while picking suggested activities: done choosing, not goodbye."""
+        return (
+            self.intent == "goodbye"
+            and self.requested_slot == "activity_choice"
+            and extract.ends_choosing(self.text)
+        )
 
     def entity_values(self, entity: str) -> list[str]:
         values = [e.get("value") for e in self.entities if e.get("entity") == entity]

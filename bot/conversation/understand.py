@@ -67,6 +67,11 @@ def understand(turn: Turn) -> dict[str, Any]:
         if new_topics := [t for t in extract.topics(text) if t not in (turn.slot("topics") or [])]:
             updates["topics"] = [*(turn.slot("topics") or []), *new_topics]
 
+    preferred = extract.preferred_organizations(text)
+    if preferred and requested != "organizations" and preferred != turn.slot("organizations"):
+        # "I'd rather talk to WTO" at any step: the organizations question is then answered.
+        updates["organizations"] = preferred
+
     if turn.slot("institution") is None and (inst := extract.institution(text)):
         updates["institution"] = inst
     if turn.slot("requester_name") is None and (name := extract.name_in_sentence(text)):

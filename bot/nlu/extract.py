@@ -77,6 +77,39 @@ def organizations(text: str) -> list[str]:
 
 _SHORT_ANSWER_WORDS = 6
 
+# A stated preference for whom to work with, said at any point of the conversation.
+_PREFERENCE = re.compile(
+    r"\b(?:prefer|prefers|preferably|rather|would like to (?:talk|speak|work) (?:to|with)"
+    r"|talk to|speak to|speak with|only with|prefere|preferons|preferez|plutot"
+    r"|parler (?:a|avec)|uniquement|seulement|prefiero|preferimos|preferiblemente"
+    r"|mejor con|hablar con|solo con|solamente)\b"
+)
+
+
+def preferred_organizations(text: str) -> list[str]:
+    """WHO/WIPO/WTO the delegate says they prefer ("je préfère parler à l'OMC"), or []."""
+    if not _PREFERENCE.search(fold(text)):
+        return []
+    return [o for o in organizations(text) if o != "not_sure"]
+
+
+# "That's all" while choosing activities means "done choosing", not "goodbye".
+_DONE_CHOOSING = re.compile(
+    r"\b(?:that'?s all|that is all|that'?s it|that is it|nothing (?:else|more)|no more"
+    r"|i'?m done|we'?re done|done|enough|c'?est tout|rien d'?autre|rien de plus|ca suffit"
+    r"|c'?est bon|eso es todo|es todo|nada mas|ya esta|ya es suficiente|suficiente)\b"
+)
+
+
+def ends_choosing(text: str) -> bool:
+    """True when the words close a list the delegate was choosing from."""
+    return bool(_DONE_CHOOSING.search(fold(text)))
+
+
+def without_ending(text: str) -> str:
+    """The folded text minus its "that's all" ("tout", "todo" and "all" pick nothing there)."""
+    return _DONE_CHOOSING.sub(" ", fold(text))
+
 
 def _any_phrase(folded: str, by_language: dict[str, list[str]], *, single_words: bool) -> bool:
     return any(
@@ -242,6 +275,9 @@ def person_name(text: str) -> str | None:
     if not candidate or "@" in candidate or any(ch.isdigit() for ch in candidate):
         return None
     if yes_or_no(candidate) is not None or fold(candidate) in _NOT_NAMES:
+        return None
+    # "Ministère du Commerce" or "WTO" answer another question, not this one.
+    if _INSTITUTION.search(fold(candidate)) or set(organizations(candidate)) & set(ORGANIZATIONS):
         return None
     if len(candidate) > 100 or len(candidate.split()) > 6:
         return None

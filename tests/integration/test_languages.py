@@ -195,3 +195,40 @@ def test_the_conversation_follows_a_switch_of_language_but_not_a_name(stack: Sta
     assert delegate.last["language"] == "es" and delegate.expecting == "email"
     delegate.say("Actually I would rather write in English, my email is john.smith@minsa.gob.pe")
     assert delegate.last["language"] == "en" and delegate.expecting == "organizations"
+
+
+def test_thats_all_ends_the_choice_and_a_preference_is_heard_at_any_question(
+    stack: Stack,
+) -> None:
+    delegate = Delegate(stack)
+    delegate.say(
+        "Bonjour, ministère du commerce du Sénégal : nous avons des restrictions à "
+        "l'exportation sur les seringues"
+    )
+    assert delegate.expecting == "activity_choice"
+    offered = [
+        b["payload"]
+        for m in delegate.last["messages"]
+        for b in m["buttons"]
+        if b["payload"].startswith("/select")
+    ]
+    delegate.say(offered[0])
+    # "C'est tout" closes the list (it is not "au revoir", nor "all of them").
+    delegate.say("c'est tout")
+    assert "Au revoir" not in delegate.text
+    assert delegate.expecting == "requester_name"
+    # A change of mind about whom to ask, at the name question: heard, and the name asked again.
+    delegate.say("non en fait je préfère parler à l'OMC")
+    assert "C'est noté — Organisations : OMC" in delegate.text
+    assert delegate.expecting == "requester_name"
+    delegate.say("Ministère du Commerce")
+    assert delegate.expecting == "requester_name"
+    delegate.say("Awa Diop")
+    delegate.say("awa.diop@commerce.gouv.sn")
+    assert delegate.expecting == "consent"
+    delegate.say("oui")
+    delegate.say("oui")
+    [filed] = requests_of(stack, delegate.sender_id)
+    assert filed["organizations"] == ["WTO"]
+    assert filed["requester_name"] == "Awa Diop"
+    assert filed["selected_activity_ids"] == [offered[0].split('"')[3]]

@@ -106,6 +106,11 @@ def test_institution_in_running_text(text: str, institution: str) -> None:
         ("help", None),
         ("ana@health.gov", None),
         ("12345", None),
+        # Answers to other questions given at the name question.
+        ("Ministère du Commerce", None),
+        ("Ministry of Health", None),
+        ("WTO", None),
+        ("OMS", None),
     ],
 )
 def test_person_name(text: str, name: str | None) -> None:
@@ -168,3 +173,37 @@ def test_fields_named_in_a_correction() -> None:
     assert extract.fields_named("no, the email is wrong") == ["email"]
     assert extract.fields_named("le pays n'est pas le bon") == ["member"]
     assert extract.fields_named("cambiar mi nombre") == ["requester_name"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("non en fait je préfère parler à l'OMC", ["WTO"]),
+        ("we would rather work with WIPO", ["WIPO"]),
+        ("prefiero hablar con la OMS", ["WHO"]),
+        ("I'd prefer WHO and WIPO", ["WHO", "WIPO"]),
+        # Naming an organization is not preferring it.
+        ("WHO recommends these vaccines", []),
+        ("I prefer to write in English", []),
+    ],
+)
+def test_preferred_organizations(text: str, expected: list[str]) -> None:
+    assert extract.preferred_organizations(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "ends"),
+    [
+        ("that's all", True),
+        ("That is all, thanks", True),
+        ("c'est tout", True),
+        ("rien d'autre", True),
+        ("eso es todo", True),
+        ("nada más", True),
+        ("bye", False),
+        ("au revoir", False),
+        ("adiós", False),
+    ],
+)
+def test_ends_choosing(text: str, ends: bool) -> None:
+    assert extract.ends_choosing(text) is ends

@@ -199,3 +199,22 @@ async def test_a_change_volunteered_mid_form_is_acknowledged() -> None:
     )
     assert values["need_area"] == "vaccines"
     assert said == ["utter_field_updated"]
+
+
+async def test_a_preference_given_at_the_name_question_is_acknowledged_not_read_as_a_name() -> None:
+    # Rasa's slot extraction already took the preference from the message.
+    values, said = await answer(
+        "requester_name",
+        "non en fait je préfère parler à l'OMC",
+        slots={"organizations": ["WTO"], "language": "fr"},
+        previous={"organizations": None},
+    )
+    assert "requester_name" not in values
+    assert values["organizations"] == ["WTO"]
+    assert said == ["utter_field_updated"]
+
+
+async def test_an_institution_is_not_taken_as_the_name() -> None:
+    values, said = await answer("requester_name", "Ministère du Commerce")
+    assert values["requester_name"] is None
+    assert said == ["utter_invalid_requester_name"]

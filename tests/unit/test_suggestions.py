@@ -2,8 +2,11 @@
 
 from typing import Any
 
+import pytest
+
 from actions.catalogue import ActionAskActivityChoice, ActionDescribeActivity, ActionSearchCatalogue
 from actions.forms import ValidateRequestForm
+from actions.misc import ActionGoodbyePending
 from bot.catalogue.loader import get_catalogue
 from bot.conversation import suggestions
 from bot.conversation.turn import Turn
@@ -95,6 +98,11 @@ async def test_an_ordinal_picks_from_the_current_batch() -> None:
         "I'll take the second one", "select_activity", slots={"suggested_activity_ids": shown}
     )
     assert result["slots"]["selected_activity_ids"] == [shown[1]]
+    # "that's all" / "c'est tout" closes the list: it does not mean "all of them".
+    result = await choose(
+        "the second one, c'est tout", "select_activity", slots={"suggested_activity_ids": shown}
+    )
+    assert result["slots"]["selected_activity_ids"] == [shown[1]]
 
 
 async def test_an_unknown_activity_id_is_refused_with_a_message() -> None:
@@ -125,6 +133,45 @@ async def test_none_of_these_and_continue_end_the_step() -> None:
         },
     )
     assert result["slots"]["activity_choice"] == "done"
+
+
+@pytest.mark.parametrize("text", ["that's all", "c'est tout", "eso es todo"])
+async def test_thats_all_while_choosing_ends_the_step_not_the_conversation(text: str) -> None:
+    picked = {
+        "suggested_activity_ids": ["trilateral-ta-request"],
+        "selected_activity_ids": ["trilateral-ta-request"],
+    }
+    result = await choose(text, "goodbye", slots=picked)
+    assert result["slots"]["activity_choice"] == "done"
+    # The rule for goodbye mid-form runs this action: it hands back to the form here...
+    events, said = await run(
+        ActionGoodbyePending(),
+        tracker(
+            text,
+            intent="goodbye",
+            slots=NEED | picked | {"requested_slot": "activity_choice"},
+            active_loop="request_form",
+        ),
+    )
+    assert events == [{"event": "followup", "name": "request_form", "timestamp": None}]
+    assert said == []
+
+
+async def test_bye_while_choosing_is_a_goodbye_that_keeps_the_answers() -> None:
+    slots = NEED | {"requested_slot": "activity_choice"}
+    events, said = await run(
+        ActionGoodbyePending(),
+        tracker("bye", intent="goodbye", slots=slots, active_loop="request_form"),
+    )
+    assert events == []
+    assert responses(said) == ["utter_goodbye_pending"]
+    # ... and "that's all" at another question is a goodbye too.
+    slots = NEED | {"requested_slot": "email"}
+    events, said = await run(
+        ActionGoodbyePending(),
+        tracker("that's all", intent="goodbye", slots=slots, active_loop="request_form"),
+    )
+    assert responses(said) == ["utter_goodbye_pending"]
 
 
 async def test_after_a_pick_the_added_activity_is_confirmed_with_the_remaining_buttons() -> None:

@@ -128,3 +128,28 @@ def test_a_later_description_is_appended_not_lost() -> None:
     assert updates["description"] == (
         "Compulsory licence for an antiviral\nWe also need help with customs procedures for test kits"
     )
+
+
+def test_a_preferred_organization_is_taken_at_any_question() -> None:
+    updates = understand(
+        turn(
+            "non en fait je préfère parler à l'OMC",
+            intent="inform",
+            active_loop="request_form",
+            slots={"requested_slot": "requester_name", "language": "fr"},
+        )
+    )
+    assert updates["organizations"] == ["WTO"]
+    assert "requester_name" not in updates
+
+
+def test_an_organization_merely_named_in_an_answer_is_not_a_preference() -> None:
+    updates = understand(
+        turn(
+            "WHO country office",
+            intent="inform",
+            active_loop="request_form",
+            slots={"requested_slot": "institution"},
+        )
+    )
+    assert "organizations" not in updates
