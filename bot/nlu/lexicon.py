@@ -59,6 +59,17 @@ class PhraseMatcher:
             for m in pattern.finditer(folded):
                 phrase = m.group(0)
                 found.append(Hit(label, m.start(), phrase, self._is_weak(phrase)))
+        # The longest phrase wins: "need area" names the need area, not also the "need".
+        found = [
+            h
+            for h in found
+            if not any(
+                o.start <= h.start
+                and h.start + len(h.phrase) <= o.start + len(o.phrase)
+                and len(o.phrase) > len(h.phrase)
+                for o in found
+            )
+        ]
         if typos:
             taken = [(h.start, h.start + len(h.phrase)) for h in found]
             found.extend(self._typo_hits(folded, taken))

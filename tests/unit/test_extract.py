@@ -207,3 +207,9 @@ def test_preferred_organizations(text: str, expected: list[str]) -> None:
 )
 def test_ends_choosing(text: str, ends: bool) -> None:
     assert extract.ends_choosing(text) is ends
+
+
+def test_the_longest_field_name_wins() -> None:
+    # "need area" names the need area; the "need" inside it is not the description.
+    assert extract.fields_named("wait, the need area should be vaccines") == ["need_area"]
+    assert extract.fields_named("the email address is wrong") == ["email"]
