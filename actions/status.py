@@ -41,7 +41,11 @@ class ValidateStatusForm(FormValidationAction):
         reference = status.reference_in(found) or status.reference_in(turn.text)
         if reference:
             return {"status_reference": reference}
-        return {"status_reference": turn.text} if turn.requested_slot == "status_reference" else {}
+        if turn.requested_slot == "status_reference":
+            return {"status_reference": turn.text}
+        # "What is the status of my request?" after filing one here: that one.
+        filed = tracker.get_slot("request_reference")
+        return {"status_reference": filed} if filed else {}
 
     async def validate_status_reference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -6,7 +6,7 @@ from bot.catalogue.ranking import search
 from bot.catalogue.schema import Activity
 from bot.conversation import suggestions
 from bot.conversation.replies import Reply
-from bot.conversation.turn import Turn
+from bot.conversation.turn import REQUEST_FORM, Turn
 from bot.nlu import extract
 from bot.nlu.lexicon import load_lexicon
 
@@ -39,14 +39,16 @@ def search_reply(turn: Turn) -> Reply:
     if not found and any((organization, topic, area, kind)):
         # The words matched nothing specific: the filters alone still answer the question.
         found = matching("")
+    # In the request form the form's own question follows, not an invitation to describe.
+    suffix = "_in_form" if turn.active_loop == REQUEST_FORM else ""
     if not found:
-        return Reply("utter_catalogue_empty")
+        return Reply(f"utter_catalogue_empty{suffix}")
     lines = [_result_line(a, turn.language) for a in found[:MAX_RESULTS]]
-    return Reply("utter_catalogue_results", {"results": "\n".join(lines)})
+    return Reply(f"utter_catalogue_results{suffix}", {"results": "\n".join(lines)})
 
 
 def _result_line(activity: Activity, language: str) -> str:
-    orgs = "–".join(activity.organizations)
+    orgs = suggestions.org_names(activity, language)
     kind = label(FORMAT_LABELS, activity.format, language)
     note = f" _{PAST_NOTE[language]}_" if not activity.is_open else ""
     title, summary = activity.title.get(language), activity.summary.get(language)

@@ -162,7 +162,7 @@ def finished(turn: Turn) -> str | None:
 # --- what the delegate sees ------------------------------------------------------------
 
 
-def _org_names(activity: Activity, language: str) -> str:
+def org_names(activity: Activity, language: str) -> str:
     return "–".join(label(ORGANIZATION_LABELS, o, language) for o in activity.organizations)
 
 
@@ -170,7 +170,7 @@ def line(s: Suggestion, language: str) -> str:
     """A bold title, organizations and format; the reason on the next line."""
     a = s.activity
     kind = label(FORMAT_LABELS, a.format, language)
-    head = f"**{a.title.get(language)}** — {_org_names(a, language)} · {kind}"
+    head = f"**{a.title.get(language)}** — {org_names(a, language)} · {kind}"
     note = f" {PAST_NOTE[language]}" if not a.is_open else ""
     return f"- {head}\n  {s.reason}{note}"
 
@@ -180,7 +180,7 @@ def select_button(a: Activity, language: str) -> dict[str, str]:
     title = a.title.get(language)
     short = title if len(title) <= 60 else title[:57].rstrip() + "…"
     payload = '/select_activity{"activity":"' + a.id + '"}'
-    return {"title": f"{short} ({_org_names(a, language)})", "payload": payload}
+    return {"title": f"{short} ({org_names(a, language)})", "payload": payload}
 
 
 def batch_reply(batch: list[Suggestion], turn: Turn, first: bool) -> Reply:
@@ -216,7 +216,7 @@ def details(activity: Activity, language: str) -> dict[str, Any]:
     status = PAST_NOTE[language] if not activity.is_open else ""
     return {
         "title": activity.title.get(language),
-        "organizations": _org_names(activity, language),
+        "organizations": org_names(activity, language),
         "format": label(FORMAT_LABELS, activity.format, language),
         "summary": activity.summary.get(language),
         "description": activity.description,

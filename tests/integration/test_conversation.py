@@ -187,6 +187,9 @@ def test_status_is_told_only_to_its_conversation_or_with_its_email(
     reference = filed["reference"]
     delegate.say(f"what happened to {reference}?")
     assert "is **received**" in delegate.text
+    # "My request" in the conversation that filed it needs no reference.
+    delegate.say("what is the status of my request?")
+    assert f"{reference} is **received**" in delegate.text
 
     stranger = Delegate(stack)
     stranger.say(f"what is the status of {reference}")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from actions.forms import ActionAskConfirmed
 from actions.misc import ActionHandoff
 from actions.requests import ActionCancelRequest, ActionSubmitRequest
-from actions.status import ActionCheckStatus
+from actions.status import ActionCheckStatus, ValidateStatusForm
 from bot.conversation.request_form import IDENTITY_SLOTS, REQUEST_FORM_SLOTS
 from bot.settings import get_settings
 from bot.store.db import engine_for
@@ -198,3 +198,36 @@ async def test_status_is_refused_to_others_without_the_right_email(clean_store: 
         ),
     )
     assert responses(said) == ["utter_status"]
+
+
+async def test_my_request_after_filing_one_here_needs_no_reference() -> None:
+    events, _ = await run(
+        ValidateStatusForm(),
+        tracker(
+            "what is the status of my request?",
+            intent="check_status",
+            slots={"request_reference": "TA-2026-000005"},
+        ),
+    )
+    assert {
+        "event": "slot",
+        "name": "status_reference",
+        "value": "TA-2026-000005",
+        "timestamp": None,
+    } in events
+    # A reference given in the message wins over the one filed here.
+    events, _ = await run(
+        ValidateStatusForm(),
+        tracker(
+            "and TA-2026-000001?",
+            intent="check_status",
+            slots={"request_reference": "TA-2026-000005"},
+        ),
+    )
+    assert [e["value"] for e in events if e.get("name") == "status_reference"] == ["TA-2026-000001"]
+    # Without a request filed here, the reference is asked for.
+    events, _ = await run(
+        ValidateStatusForm(),
+        tracker("what is the status of my request?", intent="check_status"),
+    )
+    assert [e["value"] for e in events if e.get("name") == "status_reference"] in ([], [None])

@@ -228,3 +228,20 @@ async def test_catalogue_questions_in_spanish() -> None:
         ),
     )
     assert responses(said) == ["utter_catalogue_results"]
+    # Organizations are named as in Spanish, like everywhere else in the conversation.
+    assert "OMC" in said[0]["results"] or "OMPI" in said[0]["results"]
+    assert "WTO" not in said[0]["results"] and "WIPO" not in said[0]["results"]
+
+
+async def test_a_catalogue_question_inside_the_form_does_not_invite_a_new_need() -> None:
+    _, said = await run(
+        ActionSearchCatalogue(),
+        tracker(
+            "what training does WIPO offer on patents?",
+            intent="ask_catalogue",
+            slots=NEED | {"requested_slot": "email"},
+            active_loop="request_form",
+        ),
+    )
+    assert responses(said) == ["utter_catalogue_results_in_form"]
+    assert "WIPO" in said[0]["results"]
