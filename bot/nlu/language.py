@@ -28,6 +28,13 @@ _MARKERS = {
     "fr": {"bonjour", "bonsoir", "salut", "merci", "oui", "francais", "svp", "stp", "bjr", "slt"},
     "es": {"hola", "gracias", "buenos", "buenas", "espanol", "castellano", "si", "porfa", "xfa"},
 }
+# Words of an opening line that only one of the three languages uses, for short openings
+# that name a country or a person ("hola soy de Honduras"), which statistics cannot place.
+_OPENING_MARKERS = {
+    "en": _MARKERS["en"] | {"i", "im", "we", "are", "from", "need", "want", "our", "my"},
+    "fr": _MARKERS["fr"] | {"je", "suis", "nous", "sommes", "voudrais", "besoin", "notre"},
+    "es": _MARKERS["es"] | {"soy", "somos", "necesitamos", "quiero", "queremos", "nuestro"},
+}
 # The languages' names as delegates type them in any of the three languages.
 _NAMES = {
     "en": {"english", "anglais", "ingles", "inglesa"},
@@ -90,6 +97,14 @@ def detect(text: str, *, min_confidence: float = OPENING_CONFIDENCE) -> str | No
     if best.value < min_confidence:
         return None
     return _LINGUA[best.language]
+
+
+def _marked_opening(text: str) -> str | None:
+    """The one language whose opening words a short first message uses, if only one."""
+    alpha = {fold(w) for w in _prose_words(text)}
+    if len(alpha) > SWITCH_MIN_WORDS + 2:
+        return None
+    return _one({code for code, markers in _OPENING_MARKERS.items() if alpha & markers})
 
 
 @dataclass(frozen=True)
@@ -175,7 +190,7 @@ def _chosen(text: str, ctx: Context, widget_switch: str | None) -> str | None:
     if ctx.opening:
         # The widget's first language is the page's default: a sentence in another
         # language is a clearer sign than that.
-        written = detect(text)
+        written = detect(text) or _marked_opening(text)
         if widget_switch and (written is None or len(_prose_words(text)) < SWITCH_MIN_WORDS):
             return widget_switch
         return written or widget_switch

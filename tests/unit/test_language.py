@@ -75,6 +75,15 @@ def test_without_the_widget_the_first_word_is_enough() -> None:
     assert choose("ok", Context(current="en", opening=True)) is None
 
 
+def test_a_short_opening_with_a_country_in_it_is_placed_by_its_other_words() -> None:
+    assert choose("hola soy de Honduras", Context(current="en", opening=True)) == "es"
+    assert choose("je suis de Haïti", Context(current="en", opening=True)) == "fr"
+    assert choose("hello from Peru", Context(current="es", opening=True)) == "en"
+    # Mixed words place nothing; later messages never use this rule.
+    assert choose("hola, I am from Peru", Context(current="fr", opening=True)) is None
+    assert choose("soy de Honduras", Context(current="en")) is None
+
+
 def test_a_widget_switch_mid_conversation_is_followed() -> None:
     ctx = Context(current="fr", announced="es", last_announced="fr")
     assert choose("ok", ctx) == "es"
