@@ -40,7 +40,8 @@ class ActionRestartConversation(Action):
 
 
 class ActionHandleUnclear(Action):
-    """When Rasa is unsure of the intent but the words describe a need, start the request."""
+    """When Rasa is unsure of the intent, or reads small talk, but the words describe a need,
+    start the request; otherwise answer the small talk or say what the assistant can do."""
 
     def name(self) -> str:
         return "action_handle_unclear"
@@ -52,7 +53,8 @@ class ActionHandleUnclear(Action):
         if unclear.describes_a_need(turn):
             # The message already went through slot extraction: start the form with it.
             return [*slot_events(unclear.need_fields(turn)), FollowupAction(REQUEST_FORM)]
-        say(dispatcher, [Reply("utter_default")])
+        reply = "utter_chitchat" if turn.intent == "chitchat" else "utter_default"
+        say(dispatcher, [Reply(reply)])
         return []
 
 

@@ -7,7 +7,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from sqlalchemy import select
 
 from actions.forms import ActionAskConfirmed
-from actions.misc import ActionHandoff
+from actions.misc import ActionHandleUnclear, ActionHandoff
 from actions.requests import ActionCancelRequest, ActionSubmitRequest
 from actions.status import ActionCheckStatus, ValidateStatusForm
 from bot.conversation.request_form import IDENTITY_SLOTS, REQUEST_FORM_SLOTS
@@ -231,3 +231,20 @@ async def test_my_request_after_filing_one_here_needs_no_reference() -> None:
         tracker("what is the status of my request?", intent="check_status"),
     )
     assert [e["value"] for e in events if e.get("name") == "status_reference"] in ([], [None])
+
+
+async def test_small_talk_that_names_a_need_starts_the_request() -> None:
+    events, said = await run(
+        ActionHandleUnclear(), tracker("can u help us w/ vax", intent="chitchat", confidence=0.6)
+    )
+    assert said == []
+    assert events[-1] == {"event": "followup", "name": "request_form", "timestamp": None}
+    assert {
+        "event": "slot",
+        "name": "description",
+        "value": "can u help us w/ vax",
+        "timestamp": None,
+    } in events
+    # Plain small talk is answered as such.
+    events, said = await run(ActionHandleUnclear(), tracker("how are you?", intent="chitchat"))
+    assert events == [] and responses(said) == ["utter_chitchat"]
