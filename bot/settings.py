@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     login_window_minutes: int = 15
     login_failures_per_account: int = 5
     login_failures_per_address: int = 20
+    # 0: no background indexing in this worker (another one does it; lists still catch up
+    # on demand). The production deployment runs it in its first web worker only.
     transcript_index_seconds: float = 5.0
 
     # Production path: Rasa's lock store, so two Rasa instances never work on one
