@@ -20,7 +20,7 @@ def test_an_action_called_without_the_domain_runs() -> None:
     }
     result = asyncio.run(_executor().run(call))
     assert result is not None
-    assert [e for e in result.events if e["event"] == "slot"][0]["name"] == "handoff_requested"
+    assert [e["name"] for e in result.events if e["event"] == "slot"] == ["handoff_requested"]
     assert [r["response"] for r in result.responses] == ["utter_human"]
 
 
