@@ -1,6 +1,7 @@
 """All configuration, read once from the environment (prefix TRIAGE_) or a .env file."""
 
 import ipaddress
+import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -148,3 +149,16 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The process-wide settings; tests clear the cache to override."""
     return Settings()
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """Every setting as the TRIAGE_ variable that reproduces it in a child process."""
+    env: dict[str, str] = {}
+    for name in type(settings).model_fields:
+        value = getattr(settings, name)
+        if value is None:
+            continue
+        env[f"TRIAGE_{name.upper()}"] = (
+            json.dumps(value) if isinstance(value, list | dict) else str(value)
+        )
+    return env

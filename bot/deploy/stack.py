@@ -17,26 +17,13 @@ from bot.deploy.backing import (
 )
 from bot.model import RASA, rasa_env
 from bot.runner import PYTHON, Service, free_port, wait_healthy
-from bot.settings import ROOT, Settings
+from bot.settings import ROOT, Settings, settings_env
 from bot.store.migrate import upgrade
 
 log = logging.getLogger(__name__)
 
 ENDPOINTS = ROOT / "bot" / "endpoints.prod.yml"
 CREDENTIALS = ROOT / "bot" / "credentials.yml"
-
-
-def settings_env(settings: Settings) -> dict[str, str]:
-    """Every setting as the TRIAGE_ variable that reproduces it in a child process."""
-    env: dict[str, str] = {}
-    for name in type(settings).model_fields:
-        value = getattr(settings, name)
-        if value is None:
-            continue
-        env[f"TRIAGE_{name.upper()}"] = (
-            json.dumps(value) if isinstance(value, list | dict) else str(value)
-        )
-    return env
 
 
 @dataclass(frozen=True)
