@@ -128,8 +128,8 @@ async def _converse(body: ChatIn, rasa: RasaClient, store: Engine) -> tuple[Chat
 async def _state_after_turn(sender_id: str, rasa: RasaClient, store: Engine) -> dict[str, Any]:
     """What the form asks and the language once the turn is saved.
 
-    Read from the tracker store: asking Rasa makes it rebuild the whole tracker from the
-    store, about a tenth of its work per turn. Rasa is asked only when the store cannot tell.
+    Read from the tracker store: asking Rasa made it rebuild the whole tracker from the store
+    a second time per turn. Rasa is asked only when the store cannot tell.
     """
     try:
         state = await asyncio.to_thread(turn_state, store, sender_id)
