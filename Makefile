@@ -20,6 +20,9 @@ test: env browser-deps ## Unit, integration, fault and browser tests (trains the
 bench: env ## Load benchmark: bare Rasa vs embedded vs production (ARGS=--quick for a smoke run)
 	@.venv/bin/python scripts/bench.py $(ARGS)
 
+bench-cpu: env ## CPU per delegate turn of each process, read from /proc (production, 20 conversations)
+	@.venv/bin/python scripts/cpu_per_turn.py $(ARGS)
+
 browser-deps: ## Chromium (Debian package) and axe-core (npm) for the browser tests, when missing
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 	@[ -f tests/browser/node_modules/axe-core/axe.min.js ] || npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
@@ -42,4 +45,4 @@ eval: env ## NLU pipelines and policies compared (EVAL_ARGS=--quick), then sugge
 eval-suggestions: env ## Suggestion quality: recall@3/MRR per language, dev/test/holdout, vs keyword baseline
 	@.venv/bin/python -m bot.catalogue.evaluate
 
-.PHONY: help env run run-prod test bench browser-deps lint validate eval eval-suggestions bench-staff
+.PHONY: help env run run-prod test bench bench-cpu browser-deps lint validate eval eval-suggestions bench-staff

@@ -7,6 +7,7 @@ and serve it ourselves.
 import argparse
 import hmac
 import logging
+from typing import Any
 
 from rasa_sdk.endpoint import create_app
 from rasa_sdk.executor import ActionExecutor
@@ -18,9 +19,26 @@ from bot.settings import get_settings
 log = logging.getLogger(__name__)
 
 
+class Executor(ActionExecutor):
+    """rasa-sdk's executor, for Rasa 3.6 with `enable_selective_domain` (bot/endpoints*.yml).
+
+    Rasa then sends its domain (about 50 kB of JSON) only to the actions that need it: the
+    form validation actions (`validate_*`) and any declared with `send_domain: true`. rasa-sdk
+    expects the domain digest of later Rasa versions and refuses a call that has neither; from
+    Rasa 3.6 such a call is for an action that does not read the domain.
+    """
+
+    def update_and_return_domain(
+        self, payload: dict[str, Any], action_name: str
+    ) -> dict[str, Any] | None:
+        if payload.get("domain") is None and payload.get("domain_digest") is None:
+            return {}
+        return super().update_and_return_domain(payload, action_name)
+
+
 def build_app(token: str, actions_package: str = "actions") -> Sanic:
     """The rasa-sdk Sanic app with our actions registered and a token check."""
-    executor = ActionExecutor()
+    executor = Executor()
     executor.register_package(actions_package)
     app = create_app(executor, cors_origins=None)
 

@@ -16,7 +16,7 @@ import httpx
 
 from bot.analyst.models import Registry, StartupChoice, record_startup, startup_model
 from bot.model import RASA, ensure_model, fingerprint, rasa_env
-from bot.settings import ROOT, Settings, get_settings
+from bot.settings import ROOT, Settings, get_settings, settings_env
 from bot.store.migrate import upgrade
 
 log = logging.getLogger(__name__)
@@ -126,7 +126,9 @@ class Stack:
 
     def _env(self) -> dict[str, str]:
         s = self.settings
-        env = dict(os.environ)
+        # Every setting, so the children run with exactly the parent's (e.g. the benchmark's
+        # rate-limit storage, which production settings require).
+        env = dict(os.environ) | settings_env(s)
         env.update(
             TRIAGE_ENVIRONMENT=s.environment,
             TRIAGE_DATABASE_URL=s.database_url,

@@ -1,6 +1,7 @@
 """All configuration, read once from the environment (prefix TRIAGE_) or a .env file."""
 
 import ipaddress
+import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -60,6 +61,8 @@ class Settings(BaseSettings):
     login_window_minutes: int = 15
     login_failures_per_account: int = 5
     login_failures_per_address: int = 20
+    # 0: no background indexing in this worker (another one does it; lists still catch up
+    # on demand). The production deployment runs it in its first web worker only.
     transcript_index_seconds: float = 5.0
 
     # Production path: Rasa's lock store, so two Rasa instances never work on one
@@ -146,3 +149,16 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The process-wide settings; tests clear the cache to override."""
     return Settings()
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """Every setting as the TRIAGE_ variable that reproduces it in a child process."""
+    env: dict[str, str] = {}
+    for name in type(settings).model_fields:
+        value = getattr(settings, name)
+        if value is None:
+            continue
+        env[f"TRIAGE_{name.upper()}"] = (
+            json.dumps(value) if isinstance(value, list | dict) else str(value)
+        )
+    return env

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from bot.catalogue.labels import FORMAT_LABELS, ORGANIZATION_LABELS, PAST_NOTE, label
 from bot.catalogue.loader import get_catalogue
 from bot.catalogue.ranking import NeedQuery, Suggestion, suggest
-from bot.catalogue.schema import Activity
+from bot.catalogue.schema import Activity, Catalogue
 from bot.conversation.replies import Reply
 from bot.conversation.turn import Turn
 from bot.members import get_directory
@@ -79,8 +79,38 @@ def query_for(turn: Turn) -> NeedQuery:
 
 def next_batch(turn: Turn) -> list[Suggestion]:
     """The next activities to show: the best ones not shown yet."""
-    shown = turn.slot("suggested_activity_ids") or []
-    return suggest(query_for(turn), limit=BATCH, exclude_ids=shown)
+    shown = tuple(turn.slot("suggested_activity_ids") or ())
+    return list(_ranked(query_for(turn), shown))
+
+
+class _Rankings:
+    """suggest()'s answers for the current catalogue, most recent kept.
+
+    The ranking is a pure function of the query, and the form asks for the same one several
+    times a turn (its required slots depend on whether anything fits) and again on the next
+    turns until the delegate has chosen: a few milliseconds of CPU each time.
+    """
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self.catalogue: Catalogue | None = None
+        self.found: dict[tuple[NeedQuery, tuple[str, ...]], tuple[Suggestion, ...]] = {}
+
+    def __call__(self, query: NeedQuery, shown: tuple[str, ...]) -> tuple[Suggestion, ...]:
+        catalogue = get_catalogue()
+        if catalogue is not self.catalogue:
+            self.catalogue, self.found = catalogue, {}
+        key = (query, shown)
+        ranked = self.found.pop(key, None)
+        if ranked is None:
+            ranked = tuple(suggest(query, limit=BATCH, exclude_ids=shown, catalogue=catalogue))
+            if len(self.found) >= self.size:
+                del self.found[next(iter(self.found))]
+        self.found[key] = ranked
+        return ranked
+
+
+_ranked = _Rankings()
 
 
 def has_suggestions(turn: Turn) -> bool:

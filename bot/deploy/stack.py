@@ -17,26 +17,13 @@ from bot.deploy.backing import (
 )
 from bot.model import RASA, rasa_env
 from bot.runner import PYTHON, Service, free_port, wait_healthy
-from bot.settings import ROOT, Settings
+from bot.settings import ROOT, Settings, settings_env
 from bot.store.migrate import upgrade
 
 log = logging.getLogger(__name__)
 
 ENDPOINTS = ROOT / "bot" / "endpoints.prod.yml"
 CREDENTIALS = ROOT / "bot" / "credentials.yml"
-
-
-def settings_env(settings: Settings) -> dict[str, str]:
-    """Every setting as the TRIAGE_ variable that reproduces it in a child process."""
-    env: dict[str, str] = {}
-    for name in type(settings).model_fields:
-        value = getattr(settings, name)
-        if value is None:
-            continue
-        env[f"TRIAGE_{name.upper()}"] = (
-            json.dumps(value) if isinstance(value, list | dict) else str(value)
-        )
-    return env
 
 
 @dataclass(frozen=True)
@@ -168,7 +155,11 @@ class ProdStack:
                 )
             )
         for i, port in enumerate(self.ports.web, 1):
-            services.append(self.web_service(f"web-{i}", port, self.rasa_urls))
+            # One background transcript indexer is enough: the other workers' passes would
+            # find nothing new. Staff lists still catch up on demand in every worker.
+            services.append(
+                self.web_service(f"web-{i}", port, self.rasa_urls, index_transcripts=i == 1)
+            )
         layout = self.nginx_layout
         nginx.write_config(layout)
         services.append(
@@ -176,7 +167,9 @@ class ProdStack:
         )
         self.services = {service.name: service for service in services}
 
-    def web_service(self, name: str, port: int, rasa_urls: list[str]) -> Service:
+    def web_service(
+        self, name: str, port: int, rasa_urls: list[str], *, index_transcripts: bool = False
+    ) -> Service:
         """A web worker (gateway) that spreads its conversations over `rasa_urls`."""
         cmd = [PYTHON, "-m", "uvicorn", "bot.web.app:create_app", "--factory"]
         cmd += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
@@ -187,6 +180,8 @@ class ProdStack:
             "TRIAGE_RASA_URL": rasa_urls[0],
             "TRIAGE_RASA_EXTRA_URLS": json.dumps(rasa_urls[1:]),
         }
+        if not index_transcripts:
+            env["TRIAGE_TRANSCRIPT_INDEX_SECONDS"] = "0"
         return Service(
             name, cmd, env, f"http://127.0.0.1:{port}/healthz", self.log_dir / f"{name}.log"
         )

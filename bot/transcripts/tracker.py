@@ -15,8 +15,10 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    and_,
     create_engine,
     func,
+    or_,
     select,
 )
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -121,3 +123,68 @@ def senders_after(engine: Engine, after_id: int, limit: int) -> tuple[Sequence[s
     if not rows:
         return [], after_id
     return sorted({r.sender_id for r in rows}), int(rows[-1].id)
+
+
+# What the chat gateway needs after a turn, and the events that decide it. The tracker's
+# slots and active loop start again from nothing at a session start or a restart, its slots
+# at a reset (the gateway reads an unset language as English, like the domain's initial
+# value); an undo or rewind can only be resolved by replaying every event.
+TURN_STATE_SLOTS = ("requested_slot", "language")
+_LOOP_EVENTS = ("active_loop", "form")
+_FRESH_START = ("session_started", "restart")
+_REPLAY_NEEDED = ("rewind", "undo")
+_TURN_STATE_EVENTS = (*_LOOP_EVENTS, *_FRESH_START, *_REPLAY_NEEDED, "reset_slots")
+
+
+def turn_state(engine: Engine, sender_id: str) -> dict[str, Any] | None:
+    """A conversation's active loop, requested slot and language, as Rasa's tracker has them.
+
+    Shaped like the relevant part of Rasa's `GET /conversations/{id}/tracker`, but folded from
+    the few events that set those values, newest first, instead of Rasa rebuilding the whole
+    tracker. None when it cannot tell (no such events, or an undo or rewind among them).
+    """
+    query = (
+        select(events.c.type_name, events.c.action_name, events.c.data)
+        .where(
+            events.c.sender_id == sender_id,
+            or_(
+                events.c.type_name.in_(_TURN_STATE_EVENTS),
+                and_(events.c.type_name == "slot", events.c.action_name.in_(TURN_STATE_SLOTS)),
+            ),
+        )
+        .order_by(events.c.id.desc())
+    )
+    slots: dict[str, Any] = {}
+    loop: dict[str, Any] | None = None
+    seen = False
+    with engine.connect() as conn:
+        for row in conn.execute(query):
+            seen = True
+            kind = row.type_name
+            if kind in _REPLAY_NEEDED:
+                return None
+            if kind == "slot":
+                if row.action_name not in slots:
+                    slots[row.action_name] = _slot_value(row.data)
+            elif kind in _LOOP_EVENTS:
+                if loop is None:
+                    loop = {"name": row.action_name}
+            elif kind == "reset_slots":
+                slots = {name: slots.get(name) for name in TURN_STATE_SLOTS}
+            else:  # a fresh start: whatever is still unknown has its initial value
+                break
+            if loop is not None and len(slots) == len(TURN_STATE_SLOTS):
+                break
+    if not seen:
+        return None
+    return {
+        "active_loop": loop or {},
+        "slots": {name: slots.get(name) for name in TURN_STATE_SLOTS},
+    }
+
+
+def _slot_value(data: str | None) -> Any:
+    try:
+        return json.loads(data).get("value") if data else None
+    except (ValueError, AttributeError):
+        return None

@@ -1,12 +1,17 @@
 """The chat gateway: the widget's only way to the Rasa server."""
 
+import asyncio
 import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.store.schemas import Language
+from bot.transcripts.tracker import tracker_engine, turn_state
 from bot.web.conversation_lock import ConversationBusy, ConversationLocks
+from bot.web.deps import SettingsDep
 from bot.web.rasa_client import RasaClient, RasaUnavailable
 from bot.web.ratelimit import client_address, json_field, rate_limited
 from bot.web.replies_cache import RepliesCache, StillProcessing
@@ -43,7 +48,12 @@ def get_conversation_locks(request: Request) -> ConversationLocks:
     return request.app.state.conversation_locks  # type: ignore[no-any-return]
 
 
+def get_tracker_store(settings: SettingsDep) -> Engine:
+    return tracker_engine(settings.tracker_database_url)
+
+
 RasaDep = Annotated[RasaClient, Depends(get_rasa)]
+TrackerStoreDep = Annotated[Engine, Depends(get_tracker_store)]
 RepliesDep = Annotated[RepliesCache, Depends(get_replies)]
 LocksDep = Annotated[ConversationLocks, Depends(get_conversation_locks)]
 
@@ -67,7 +77,9 @@ RATE_LIMITED: dict[int | str, dict[str, Any]] = {
     responses={503: {"description": "Rasa unavailable"}, **RATE_LIMITED},
     dependencies=[per_address, per_sender],
 )
-async def chat(body: ChatIn, rasa: RasaDep, replies: RepliesDep, locks: LocksDep) -> ChatOut:
+async def chat(
+    body: ChatIn, rasa: RasaDep, replies: RepliesDep, locks: LocksDep, store: TrackerStoreDep
+) -> ChatOut:
     """Send a delegate's message to the assistant and return its answers."""
     message_id = body.client_message_id
     if message_id:
@@ -81,7 +93,7 @@ async def chat(body: ChatIn, rasa: RasaDep, replies: RepliesDep, locks: LocksDep
             return ChatOut.model_validate_json(earlier)
     try:
         async with locks.hold(body.sender_id):
-            answer, failed = await _converse(body, rasa)
+            answer, failed = await _converse(body, rasa, store)
     except (RasaUnavailable, ConversationBusy) as exc:
         if message_id:
             await replies.release(body.sender_id, message_id)
@@ -99,11 +111,11 @@ async def chat(body: ChatIn, rasa: RasaDep, replies: RepliesDep, locks: LocksDep
     return answer
 
 
-async def _converse(body: ChatIn, rasa: RasaClient) -> tuple[ChatOut, bool]:
+async def _converse(body: ChatIn, rasa: RasaClient, store: Engine) -> tuple[ChatOut, bool]:
     """The assistant's answer, and whether Rasa failed to answer at all."""
     metadata = {k: v for k, v in body.metadata.items() if v is not None}
     sent = await rasa.send(body.sender_id, body.message, metadata)
-    state = await rasa.tracker(body.sender_id)
+    state = await _state_after_turn(body.sender_id, rasa, store)
     language = _language(state)
     messages = [_bot_message(m) for m in sent]
     failed = not messages and not body.message.startswith(_SILENT_PAYLOADS)
@@ -111,6 +123,21 @@ async def _converse(body: ChatIn, rasa: RasaClient) -> tuple[ChatOut, bool]:
         log.warning("Rasa answered nothing; asking the delegate to send the message again")
         messages = [BotMessage(text=SEND_AGAIN[language])]
     return ChatOut(messages=messages, expecting=expecting(state), language=language), failed
+
+
+async def _state_after_turn(sender_id: str, rasa: RasaClient, store: Engine) -> dict[str, Any]:
+    """What the form asks and the language once the turn is saved.
+
+    Read from the tracker store: asking Rasa made it rebuild the whole tracker from the store
+    a second time per turn. Rasa is asked only when the store cannot tell.
+    """
+    try:
+        state = await asyncio.to_thread(turn_state, store, sender_id)
+    except SQLAlchemyError as exc:
+        # The class only: a database error's text may carry what delegates wrote.
+        log.warning("tracker store unreadable (%s); asking Rasa", type(exc).__name__)
+        state = None
+    return state if state is not None else await rasa.tracker(sender_id)
 
 
 @router.get(

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from bot.deploy import nginx
 from bot.deploy.backing import PostgresTarget, RedisTarget, check_production_stores
-from bot.deploy.stack import Ports, settings_env
+from bot.deploy.stack import Ports, ProdStack, settings_env
 from bot.settings import DEV_SECRET, Settings
 
 STRONG = {
@@ -93,3 +93,18 @@ def test_the_generated_nginx_config_is_accepted_by_nginx(tmp_path: Path) -> None
     )
     assert checked.returncode == 0, checked.stderr
     assert "access_log off" in layout.conf_file.read_text()
+
+
+def test_only_the_first_web_worker_runs_the_background_transcript_indexer(tmp_path: Path) -> None:
+    pg = "postgresql+psycopg://triage:pw@127.0.0.1:5432/triage"
+    settings = Settings(
+        environment="production",
+        database_url=pg,
+        tracker_database_url=pg + "_tracker",
+        conversation_lock=True,
+        **STRONG,
+    )
+    stack = ProdStack(settings, tmp_path / "model.tar.gz", Ports.free(2), tmp_path, tmp_path)
+    stack.build()
+    every = {s.name: float(s.env["TRIAGE_TRANSCRIPT_INDEX_SECONDS"]) for s in stack.group("web")}
+    assert every == {"web-1": settings.transcript_index_seconds, "web-2": 0.0}

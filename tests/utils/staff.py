@@ -132,7 +132,13 @@ class Conversation:
         return self.action(response).bot(text, response)
 
     def slot(self, name: str, value: Any) -> "Conversation":
-        self._add("slot", {"name": name, "value": value})
+        # Rasa stores every event's "name" in action_name, a slot's name too.
+        self._add("slot", {"name": name, "value": value}, action=name)
+        return self
+
+    def event(self, kind: str, name: str | None = None) -> "Conversation":
+        """Any other event (`active_loop`, `restart`, `rewind`, …), with its name if it has one."""
+        self._add(kind, {"name": name} if name is not None else {}, action=name)
         return self
 
 

@@ -48,9 +48,12 @@ def install(app: FastAPI) -> None:
 
 @contextlib.asynccontextmanager
 async def background(app: FastAPI, settings: Settings) -> AsyncIterator[None]:
-    """Run the transcript indexer while the app serves."""
+    """Run the transcript indexer while the app serves, unless another worker runs it."""
     indexer = Indexer(settings.database_url, settings.tracker_database_url)
     app.state.indexer = indexer
+    if settings.transcript_index_seconds <= 0:
+        yield
+        return
     task = asyncio.create_task(indexer.loop(settings.transcript_index_seconds))
     try:
         yield
