@@ -29,7 +29,7 @@ class ActionAskActivityChoice(Action):
         if newly:
             say(dispatcher, [_added(newly, turn)])
             return []
-        if not shown or suggestions.wants_more(turn):
+        if not shown or suggestions.wants_more(turn) or suggestions.need_changed(turn):
             batch = suggestions.next_batch(turn)
             if not batch:
                 buttons = suggestions.control_buttons(turn.language, bool(selected))[1:]

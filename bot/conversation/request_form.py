@@ -119,6 +119,9 @@ def _read_activity_choice(turn: Turn) -> dict[str, Any]:
         return {"activity_choice": PICK + ",".join(chosen.ids)}
     if ended := suggestions.finished(turn):
         return {"activity_choice": ended}
+    if suggestions.need_changed(turn):
+        # "Actually it's about vaccines": show what fits the new need (the form asks again).
+        return {"activity_choice": MORE}
     if _changed_fields(turn) or turn.describes_need:
         # The delegate went on with other details: take that as "none for now".
         return {

@@ -176,6 +176,12 @@ def wants_more(turn: Turn) -> bool:
     return turn.intent == "more_suggestions"
 
 
+def need_changed(turn: Turn) -> bool:
+    """The delegate changed the need area while choosing: what was shown fits the old one."""
+    before = turn.previous_slots.get("need_area")
+    return before is not None and turn.slot("need_area") not in (None, before)
+
+
 _CONTINUE = re.compile(r"\b(continue|continuer|continuar|next|suivant|siguiente)\b")
 
 

@@ -167,9 +167,13 @@ def test_a_spanish_delegate_changes_their_mind_mid_form(stack: Stack) -> None:
     assert delegate.last["language"] == "es" and delegate.expecting == "activity_choice"
     delegate.say("¿es usted un robot?")
     assert "asistente automático" in delegate.text and delegate.expecting == "activity_choice"
-    # Going on with other details ends the suggestions step.
+    # A new need area while choosing: what fits the new one is shown.
     delegate.say("en realidad es para vacunas, no medicamentos")
-    assert "Anotado — Área: vacunas" in delegate.text and delegate.expecting == "email"
+    assert "Anotado — Área: vacunas" in delegate.text
+    assert delegate.expecting == "activity_choice"
+    assert "Aquí tiene otras actividades" in delegate.text
+    delegate.say("ninguna de estas")
+    assert delegate.expecting == "email"
     delegate.say("lucia.fernandez@minsal.cl")
     delegate.say("las tres")
     delegate.say("acepto")

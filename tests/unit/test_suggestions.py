@@ -245,3 +245,30 @@ async def test_a_catalogue_question_inside_the_form_does_not_invite_a_new_need()
     )
     assert responses(said) == ["utter_catalogue_results_in_form"]
     assert "WIPO" in said[0]["results"]
+
+
+async def test_changing_the_need_area_while_choosing_shows_what_fits_the_new_one() -> None:
+    first, _ = await ask()
+    shown = first[0]["value"]
+    before = NEED | {"requested_slot": "activity_choice", "suggested_activity_ids": shown}
+    now = before | {"need_area": "vaccines"}
+    change = tracker(
+        "actually it's about vaccines, not medicines",
+        intent="correct_field",
+        slots=now,
+        previous=before,
+        active_loop="request_form",
+    )
+    events, said = await run(ValidateRequestForm(), change)
+    values = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert values["need_area"] == "vaccines"
+    assert values["activity_choice"] is None  # asked again, not ended
+    assert responses(said) == ["utter_field_updated"]
+    events, said = await run(ActionAskActivityChoice(), change)
+    [recorded] = events
+    assert recorded["name"] == "suggested_activity_ids"
+    assert recorded["value"][: len(shown)] == shown  # the record keeps what was shown before
+    fresh = recorded["value"][len(shown) :]
+    assert fresh and not set(fresh) & set(shown)
+    catalogue = get_catalogue()
+    assert all("vaccines" in catalogue.get(i).need_areas for i in fresh)  # type: ignore[union-attr]
