@@ -127,19 +127,12 @@ class Stack:
     def _env(self) -> dict[str, str]:
         s = self.settings
         # Every setting, so the children run with exactly the parent's (e.g. the benchmark's
-        # rate-limit storage, which production settings require).
+        # rate-limit storage, which production settings require), then this stack's ports.
         env = dict(os.environ) | settings_env(s)
         env.update(
-            TRIAGE_ENVIRONMENT=s.environment,
-            TRIAGE_DATABASE_URL=s.database_url,
-            TRIAGE_TRACKER_DATABASE_URL=s.tracker_database_url,
             TRIAGE_RASA_URL=self.rasa_url,
-            TRIAGE_RASA_TOKEN=s.rasa_token,
-            TRIAGE_ACTION_TOKEN=s.action_token,
             TRIAGE_ACTION_SERVER_PORT=str(self.action_port),
-            TRIAGE_API_TOKEN=s.api_token,
             TRIAGE_WEB_PORT=str(self.web_port),
-            TRIAGE_CONTACT_URL=s.contact_url,
         )
         return env
 
