@@ -200,37 +200,20 @@ async def test_status_is_refused_to_others_without_the_right_email(clean_store: 
     assert responses(said) == ["utter_status"]
 
 
+async def status_reference_read(text: str, **slots: str) -> list[str | None]:
+    """The status_reference values the status form's validation sets for `text`."""
+    events, _ = await run(ValidateStatusForm(), tracker(text, intent="check_status", slots=slots))
+    return [e["value"] for e in events if e.get("name") == "status_reference"]
+
+
 async def test_my_request_after_filing_one_here_needs_no_reference() -> None:
-    events, _ = await run(
-        ValidateStatusForm(),
-        tracker(
-            "what is the status of my request?",
-            intent="check_status",
-            slots={"request_reference": "TA-2026-000005"},
-        ),
-    )
-    assert {
-        "event": "slot",
-        "name": "status_reference",
-        "value": "TA-2026-000005",
-        "timestamp": None,
-    } in events
+    filed_here = {"request_reference": "TA-2026-000005"}
+    asked = "what is the status of my request?"
+    assert await status_reference_read(asked, **filed_here) == ["TA-2026-000005"]
     # A reference given in the message wins over the one filed here.
-    events, _ = await run(
-        ValidateStatusForm(),
-        tracker(
-            "and TA-2026-000001?",
-            intent="check_status",
-            slots={"request_reference": "TA-2026-000005"},
-        ),
-    )
-    assert [e["value"] for e in events if e.get("name") == "status_reference"] == ["TA-2026-000001"]
+    assert await status_reference_read("and TA-2026-000001?", **filed_here) == ["TA-2026-000001"]
     # Without a request filed here, the reference is asked for.
-    events, _ = await run(
-        ValidateStatusForm(),
-        tracker("what is the status of my request?", intent="check_status"),
-    )
-    assert [e["value"] for e in events if e.get("name") == "status_reference"] in ([], [None])
+    assert await status_reference_read(asked) in ([], [None])
 
 
 async def test_small_talk_that_names_a_need_starts_the_request() -> None:
