@@ -38,6 +38,16 @@ class Delegate:
     def expecting(self) -> str | None:
         return self.last["expecting"]
 
+    @property
+    def offered(self) -> list[dict[str, str]]:
+        """The activity buttons of the last answer, in the order shown."""
+        return [
+            b
+            for m in self.last["messages"]
+            for b in m["buttons"]
+            if b["payload"].startswith("/select")
+        ]
+
 
 @pytest.fixture
 def delegate(stack: Stack) -> Iterator[Delegate]:

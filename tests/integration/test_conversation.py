@@ -36,12 +36,7 @@ def test_a_typed_conversation_files_a_request_that_the_cli_lists(
         "We want to issue a compulsory licence for an antiviral because prices are too high"
     )
     assert delegate.expecting == "activity_choice"
-    offered = [
-        b
-        for m in delegate.last["messages"]
-        for b in m["buttons"]
-        if b["payload"].startswith("/select")
-    ]
+    offered = delegate.offered
     assert 1 <= len(offered) <= 3
     delegate.say(offered[0]["payload"])
     assert "Added:" in delegate.text

@@ -210,12 +210,7 @@ def test_thats_all_ends_the_choice_and_a_preference_is_heard_at_any_question(
         "l'exportation sur les seringues"
     )
     assert delegate.expecting == "activity_choice"
-    offered = [
-        b["payload"]
-        for m in delegate.last["messages"]
-        for b in m["buttons"]
-        if b["payload"].startswith("/select")
-    ]
+    offered = [b["payload"] for b in delegate.offered]
     delegate.say(offered[0])
     # "C'est tout" closes the list (it is not "au revoir", nor "all of them").
     delegate.say("c'est tout")
