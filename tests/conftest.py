@@ -6,6 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _pytest.nodes import Item
+from _pytest.reports import TestReport
+from _pytest.runner import CallInfo
 
 from bot.model import ensure_model
 from bot.runner import Stack, free_port
@@ -63,6 +66,29 @@ def clean_store(store_url: str) -> Iterator[str]:
     yield store_url
 
 
+# How much of each service's log a failing stack test shows.
+LOG_TAIL_LINES = 60
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: Item, call: CallInfo[None]) -> Iterator[None]:
+    """A failing test that used the stack reports the end of each service's log.
+
+    The logs live in a temporary folder that is gone once CI ends; without this, a failure
+    seen only in CI (a turn that never finished, say) could not be explained afterwards.
+    """
+    outcome = yield
+    report: TestReport = outcome.get_result()  # type: ignore[attr-defined]
+    if report.failed and _RUNNING and "stack" in getattr(item, "fixturenames", ()):
+        for path in sorted(_RUNNING[0].log_dir.glob("*.log")):
+            lines = path.read_text(errors="replace").splitlines()[-LOG_TAIL_LINES:]
+            report.sections.append((f"end of {path.name}", "\n".join(lines)))
+
+
+# The session's stack once started, for the failure reports above.
+_RUNNING: list[Stack] = []
+
+
 # Within pytest-timeout (900 s), which counts the first test's fixture set-up.
 STACK_START_SECONDS = 600
 
@@ -99,6 +125,8 @@ def stack(
     try:
         # Rasa loads in about a minute alone, but several times slower on the shared machine.
         started.start(timeout=STACK_START_SECONDS)
+        _RUNNING.append(started)
         yield started
     finally:
+        _RUNNING.clear()
         started.stop()
