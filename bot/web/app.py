@@ -8,6 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.exceptions import HTTPException
 
+from bot.catalogue.examples import check_examples
 from bot.catalogue.loader import get_catalogue
 from bot.settings import get_settings
 from bot.store.db import session_factory
@@ -29,11 +30,14 @@ def create_app() -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # A broken catalogue stops start-up here, naming the file, the entry and the reason.
-        get_catalogue()
+        check_examples(get_catalogue())
         app.state.rasa = RasaClient(
             settings.rasa_urls, settings.rasa_token, settings.rasa_timeout_seconds
         )
-        app.state.replies = RepliesCache(session_factory())
+        # A turn ends within Rasa's timeout (plus the tracker read): three times that is safe.
+        app.state.replies = RepliesCache(
+            session_factory(), stale_seconds=3 * settings.rasa_timeout_seconds
+        )
         app.state.conversation_locks = (
             RedisConversationLocks(
                 settings.redis_url, settings.lock_key_prefix, settings.rasa_timeout_seconds

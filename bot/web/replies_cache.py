@@ -2,17 +2,20 @@
 
 A widget that lost its connection cannot know whether its message arrived; it sends it
 again with the same id. The first attempt claims the id; a twin waits for its answer.
+A claim left unanswered for longer than any turn can last (its gateway process died in the
+middle) is taken over by the next attempt, so the conversation is never stuck behind it.
 """
 
 import asyncio
 import time
+from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from bot.store.models import GatewayReply
+from bot.store.models import GatewayReply, utcnow
 
 
 class StillProcessing(Exception):
@@ -20,9 +23,16 @@ class StillProcessing(Exception):
 
 
 class RepliesCache:
-    def __init__(self, sessions: sessionmaker[Session], wait_seconds: float = 30.0) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        wait_seconds: float = 30.0,
+        stale_seconds: float = 90.0,
+    ) -> None:
         self._sessions = sessions
         self._wait = wait_seconds
+        # Longer than a turn can take (Rasa's timeout, twice over): an older claim is orphaned.
+        self._stale = timedelta(seconds=stale_seconds)
 
     async def claim(self, sender_id: str, message_id: str) -> str | None:
         """None if we now own this message; the earlier answer's body if it was answered."""
@@ -33,6 +43,8 @@ class RepliesCache:
             body = await run_in_threadpool(self._body, sender_id, message_id)
             if body is not None:
                 return body
+            if await run_in_threadpool(self._take_over, sender_id, message_id):
+                return None
             await asyncio.sleep(0.2)
         raise StillProcessing(message_id)
 
@@ -50,6 +62,22 @@ class RepliesCache:
             return True
         except IntegrityError:
             return False
+
+    def _take_over(self, sender_id: str, message_id: str) -> bool:
+        """Own an unanswered claim older than any turn; only one attempt can win it."""
+        now = utcnow()
+        with self._sessions.begin() as s:
+            taken = s.execute(
+                update(GatewayReply)
+                .where(
+                    GatewayReply.sender_id == sender_id,
+                    GatewayReply.client_message_id == message_id,
+                    GatewayReply.body.is_(None),
+                    GatewayReply.created_at < now - self._stale,
+                )
+                .values(created_at=now)
+            )
+            return bool(taken.rowcount)  # type: ignore[attr-defined]
 
     def _body(self, sender_id: str, message_id: str) -> str | None:
         with self._sessions() as s:
