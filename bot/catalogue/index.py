@@ -4,8 +4,9 @@ Two established models, built once per catalogue:
 - BM25 (rank-bm25) over analysed word terms and bigrams, with field weights, plus concept
   tokens (`@topic:…`, `@need:…`, `@fmt:…`) taken from each activity's structured fields, so a
   query naming a topic in any language (see `bot.catalogue.intents`) meets the same token;
-- character n-gram TF-IDF (scikit-learn) over the stopword-free words of titles, summaries
-  and keywords, which absorbs typos and cross-language cognates that stems miss.
+- character n-gram TF-IDF (scikit-learn) over the stopword-free words of titles, summaries,
+  keywords and the example needs labelled with the activity (`bot.catalogue.examples`),
+  which absorbs typos, cross-language cognates and the delegates' own vocabulary.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from bot.catalogue.examples import ExampleNeed, shipped_examples
 from bot.catalogue.labels import FORMAT_INDEX_TEXT, TOPIC_INDEX_TEXT
 from bot.catalogue.schema import LANGUAGES, Activity, Catalogue
 from bot.catalogue.text import bigrams, content_words, terms
@@ -32,6 +34,8 @@ SUMMARY_WEIGHT = 1
 DESCRIPTION_WEIGHT = 1
 AUDIENCE_WEIGHT = 1
 CONCEPT_WEIGHT = 1
+# Words of the example needs that name an activity, in its BM25 document (0 leaves them out).
+EXAMPLE_WEIGHT = 1
 BM25_K1 = 1.2
 BM25_B = 0.5
 CHAR_NGRAMS = (3, 5)
@@ -57,9 +61,10 @@ def _phrase_terms(phrases: list[str], weight: int) -> list[str]:
     return out
 
 
-def activity_terms(activity: Activity) -> list[str]:
+def activity_terms(activity: Activity, examples: tuple[ExampleNeed, ...] = ()) -> list[str]:
     """All index terms of one activity, with field weights applied by repetition."""
     out: list[str] = []
+    out += _phrase_terms([e.text for e in examples if activity.id in e.relevant], EXAMPLE_WEIGHT)
     for language in LANGUAGES:
         out += _phrase_terms([activity.title.get(language)], TITLE_WEIGHT)
         out += _phrase_terms([activity.summary.get(language)], SUMMARY_WEIGHT)
@@ -74,13 +79,15 @@ def activity_terms(activity: Activity) -> list[str]:
     return out
 
 
-def activity_char_text(activity: Activity) -> str:
-    """Text for the character n-gram model: titles, summaries and keywords in all languages."""
+def activity_char_text(activity: Activity, examples: tuple[ExampleNeed, ...] = ()) -> str:
+    """Text for the character n-gram model: titles, summaries and keywords in all languages,
+    and the example needs an advisor would answer with this activity."""
     parts: list[str] = []
     for language in LANGUAGES:
         parts.append(activity.title.get(language))
         parts.append(activity.summary.get(language))
         parts.extend(getattr(activity.keywords, language))
+    parts.extend(e.text for e in examples if activity.id in e.relevant)
     return " ".join(content_words(" . ".join(parts)))
 
 
@@ -101,14 +108,16 @@ class CatalogueIndex:
     char_model: TfidfVectorizer = field(init=False)
 
     def __post_init__(self) -> None:
-        docs = [activity_terms(a) for a in self.catalogue.activities]
+        examples = shipped_examples()
+        docs = [activity_terms(a, examples) for a in self.catalogue.activities]
         self.bm25 = BM25Okapi(docs, k1=BM25_K1, b=BM25_B)
-        self.term_sets = [frozenset(d) for d in docs]
+        # Reasons quote only what the activity itself says, never an example's words.
+        self.term_sets = [frozenset(activity_terms(a)) for a in self.catalogue.activities]
         self.char_model = TfidfVectorizer(
             analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True
         )
         self._char_matrix_t = self.char_model.fit_transform(
-            [activity_char_text(a) for a in self.catalogue.activities]
+            [activity_char_text(a, examples) for a in self.catalogue.activities]
         ).T.tocsr()
         self.doc_freq = {}
         for term_set in self.term_sets:
@@ -119,6 +128,7 @@ class CatalogueIndex:
         matrix = words.fit_transform(docs)
         self.similarity = (matrix @ matrix.T).toarray()
         self.position = {a.id: i for i, a in enumerate(self.catalogue.activities)}
+        # Typos are corrected towards the catalogue's own words: the examples have typos too.
         self._words = sorted(t for t in self.doc_freq if "_" not in t and "@" not in t)
         self._names = PhraseMatcher(
             {a.id: set(a.names) for a in self.catalogue.activities if a.names}
