@@ -7,6 +7,8 @@ Three sets, fixed before tuning:
   i % 4 == 3, else DEV. Only DEV may be used to tune the ranker.
 - holdout is tests/eval/suggestions_holdout.yaml, written later by another author before any
   further ranker change; never used for tuning.
+- fresh is tests/eval/suggestions_fresh.yaml, written on 6 Dec 2026 by an advisor who saw
+  only the catalogue, after the ranker learnt from the example needs; never used for tuning.
 recall@3 is |relevant ∩ top-3| / min(|relevant|, 3), so a perfect ranker scores 1 even
 when more than three activities are relevant. MRR uses the first relevant activity among
 the top 10 (0 when none). `--failures` lists missed DEV items only, on purpose.
@@ -32,8 +34,9 @@ from bot.catalogue.schema import LANGUAGES, Activity, Catalogue
 
 DEV_SET = REPO_ROOT / "tests" / "eval" / "suggestions_dev.yaml"
 HOLDOUT_SET = REPO_ROOT / "tests" / "eval" / "suggestions_holdout.yaml"
+FRESH_SET = REPO_ROOT / "tests" / "eval" / "suggestions_fresh.yaml"
 SECOND_ADVISOR = REPO_ROOT / "tests" / "eval" / "advisor_b_dev.yaml"
-SETS = ("dev", "test", "holdout")
+SETS = ("dev", "test", "holdout", "fresh")
 K = 3
 MRR_DEPTH = 10
 _WORD = re.compile(r"\w+")
@@ -55,6 +58,8 @@ class Item:
 def _split(path: Path, position: int) -> str:
     if path.resolve() == HOLDOUT_SET.resolve():
         return "holdout"
+    if path.resolve() == FRESH_SET.resolve():
+        return "fresh"
     return "test" if position % 4 == 3 else "dev"
 
 
@@ -77,8 +82,8 @@ def load_items(path: Path = DEV_SET) -> list[Item]:
 
 
 def load_all() -> list[Item]:
-    """Dev, test and holdout items together."""
-    return load_items(DEV_SET) + load_items(HOLDOUT_SET)
+    """Dev, test, holdout and fresh items together."""
+    return load_items(DEV_SET) + load_items(HOLDOUT_SET) + load_items(FRESH_SET)
 
 
 def suggest_ranker(catalogue: Catalogue) -> Ranker:

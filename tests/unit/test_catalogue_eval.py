@@ -10,6 +10,7 @@ import pytest
 from bot.catalogue import get_catalogue
 from bot.catalogue.evaluate import (
     DEV_SET,
+    FRESH_SET,
     HOLDOUT_SET,
     baseline_ranker,
     evaluate,
@@ -43,6 +44,15 @@ def test_holdout_needs_are_not_copies_of_development_needs() -> None:
     assert not [it for it in load_items(HOLDOUT_SET) if it.query.text.casefold() in dev]
 
 
+def test_the_fresh_set_is_its_own_split_with_20_needs_or_more_per_language() -> None:
+    items = load_items(FRESH_SET)
+    assert {item.split for item in items} == {"fresh"}
+    counts = Counter(item.query.language for item in items)
+    assert set(counts) == {"en", "fr", "es"} and min(counts.values()) >= 20
+    earlier = {item.query.text.casefold() for item in load_items(DEV_SET) + load_items(HOLDOUT_SET)}
+    assert not [it for it in items if it.query.text.casefold() in earlier]
+
+
 def test_labels_only_use_catalogue_ids() -> None:
     known = set(get_catalogue().ids)
     for item in load_all():
@@ -60,7 +70,7 @@ def test_harness_reports_every_set_and_language_for_both_rankers() -> None:
     catalogue = get_catalogue()
     for ranker in (suggest_ranker(catalogue), baseline_ranker(catalogue)):
         metrics = evaluate(items, ranker)
-        assert set(metrics) == {"dev", "test", "holdout"}
+        assert set(metrics) == {"dev", "test", "holdout", "fresh"}
         assert set(metrics["holdout"]) == {"en", "fr", "es", "overall"}
         assert 0.0 <= metrics["holdout"]["overall"]["recall@3"] <= 1.0
 
