@@ -120,7 +120,8 @@ def _read_activity_choice(turn: Turn) -> dict[str, Any]:
     if ended := suggestions.finished(turn):
         return {"activity_choice": ended}
     if suggestions.need_changed(turn):
-        # "Actually it's about vaccines": show what fits the new need (the form asks again).
+        # "Actually it's about vaccines", or more about the need: show what fits it now
+        # (the form asks again).
         return {"activity_choice": MORE}
     if _changed_fields(turn) or turn.describes_need:
         # The delegate went on with other details: take that as "none for now".

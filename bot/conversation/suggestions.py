@@ -177,9 +177,13 @@ def wants_more(turn: Turn) -> bool:
 
 
 def need_changed(turn: Turn) -> bool:
-    """The delegate changed the need area while choosing: what was shown fits the old one."""
-    before = turn.previous_slots.get("need_area")
-    return before is not None and turn.slot("need_area") not in (None, before)
+    """The delegate changed the need area, or told more about the need, while choosing:
+    what was shown was ranked for what they had said before."""
+    area = turn.previous_slots.get("need_area")
+    if area is not None and turn.slot("need_area") not in (None, area):
+        return True
+    described = turn.previous_slots.get("description")
+    return bool(described) and turn.slot("description") not in (None, described)
 
 
 _CONTINUE = re.compile(r"\b(continue|continuer|continuar|next|suivant|siguiente)\b")

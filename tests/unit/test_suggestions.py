@@ -272,3 +272,23 @@ async def test_changing_the_need_area_while_choosing_shows_what_fits_the_new_one
     assert fresh and not set(fresh) & set(shown)
     catalogue = get_catalogue()
     assert all("vaccines" in catalogue.get(i).need_areas for i in fresh)  # type: ignore[union-attr]
+
+
+async def test_telling_more_about_the_need_while_choosing_shows_what_fits_it_now() -> None:
+    first, _ = await ask()
+    shown = first[0]["value"]
+    before = NEED | {"requested_slot": "activity_choice", "suggested_activity_ids": shown}
+    added = "We also need to know the tariffs on vaccine inputs and where supply is blocked"
+    now = before | {"description": f"{NEED['description']}\n{added}", "topics": ["trade"]}
+    more = tracker(added, slots=now, previous=before, active_loop="request_form")
+    events, _ = await run(ValidateRequestForm(), more)
+    values = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert values["activity_choice"] is None  # asked again, not ended as "none of these"
+    events, said = await run(ActionAskActivityChoice(), more)
+    [recorded] = events
+    assert recorded["value"][: len(shown)] == shown
+    fresh = recorded["value"][len(shown) :]
+    assert fresh and not set(fresh) & set(shown)
+    assert responses(said) == ["utter_more_suggestions"]
+    catalogue = get_catalogue()
+    assert any("trade" in catalogue.get(i).topics for i in fresh)  # type: ignore[union-attr]
