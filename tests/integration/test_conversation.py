@@ -124,6 +124,37 @@ def test_an_opening_paragraph_is_not_asked_again(stack: Stack, delegate: Delegat
     assert filed["organizations"] == ["WTO"]
 
 
+def test_more_about_the_need_while_choosing_brings_suggestions_that_fit_it(
+    stack: Stack, delegate: Delegate
+) -> None:
+    # Not a training example: written for this test only.
+    delegate.say("We want to issue a compulsory licence for an antiviral, I'm from Ghana")
+    assert delegate.expecting == "activity_choice"
+    first = [b["payload"] for b in delegate.offered]
+    delegate.say(
+        "We also need to understand the import tariffs on oxygen concentrators "
+        "and why customs keeps holding them"
+    )
+    assert delegate.expecting == "activity_choice"  # still choosing, not ended as "none"
+    assert "Here are other activities" in delegate.text
+    second = [b["payload"] for b in delegate.offered]
+    assert second and not set(second) & set(first)
+    delegate.say(second[0])
+    delegate.say("/affirm")
+    assert delegate.expecting == "institution"
+    delegate.say("Ministry of Trade and Industry")
+    delegate.say("Kwame Mensah")
+    delegate.say("kwame.mensah@moti.gov.gh")
+    delegate.say("WTO")
+    delegate.say("yes")
+    delegate.say("yes")
+    [filed] = requests_of(stack, delegate.sender_id)
+    chosen = second[0].split('"activity":"')[1].split('"')[0]
+    assert filed["selected_activity_ids"] == [chosen]
+    assert len(filed["suggested_activity_ids"]) == len(first) + len(second)
+    assert "import tariffs" in filed["description"]
+
+
 def test_a_second_yes_files_once(stack: Stack, delegate: Delegate) -> None:
     delegate.say("We need help with WHO prequalification of a locally made vaccine, I'm from Kenya")
     delegate.say("/none_of_these")
