@@ -60,9 +60,17 @@ _STOPWORD_TEXT = """
     republic republique republica kingdom royaume reino democratic democratique democratica
     federal federation federative federativa plurinational plurinacional islamic islamique
     islamica people peoples united unis unidos unidas states etats estados emirates
+    want wants wanted wanting like please someone something anyone anything get getting
+    veut veulent voulons voudrait voudrions voudrais souhaite souhaitons souhaiterait
+    souhaiterions cherche cherchons doit faut deja ete suis sommes quoi
+    quiere quieren queria quisieramos quisiera algun alguna alguno algunos algunas saber
+    somos soy necesita necesitan necesito buscamos podemos tenemos sabemos
 """
-# The last lines are the generic words of country names ("Kyrgyz Republic"): a delegate's
-# country is not a need, and "republic" must not match the "Republic of Korea" training hub.
+# The country-name lines are the generic words of country names ("Kyrgyz Republic"): a
+# delegate's country is not a need, and "republic" must not match the "Republic of Korea"
+# training hub. The last lines are how delegates ask ("we would like", "nous voulons",
+# "quisiéramos saber"): the example needs are full of them, so left in they would make
+# activities with many examples match every request.
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
