@@ -65,12 +65,14 @@ _STOPWORD_TEXT = """
     souhaiterions cherche cherchons doit faut deja ete suis sommes quoi
     quiere quieren queria quisieramos quisiera algun alguna alguno algunos algunas saber
     somos soy necesita necesitan necesito buscamos podemos tenemos sabemos
+    hello hi hey dear bonjour bonsoir salut madame monsieur hola buenos buenas dias tardes
+    estimado estimada
 """
 # The country-name lines are the generic words of country names ("Kyrgyz Republic"): a
 # delegate's country is not a need, and "republic" must not match the "Republic of Korea"
-# training hub. The last lines are how delegates ask ("we would like", "nous voulons",
-# "quisiéramos saber"): the example needs are full of them, so left in they would make
-# activities with many examples match every request.
+# training hub. The last lines are how delegates greet and ask ("we would like", "nous
+# voulons", "quisiéramos saber"): the example needs are full of them, so left in they would
+# make activities with many examples match every request.
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 

@@ -215,6 +215,8 @@ def _acknowledge_change(slot: str, result: Validation, turn: Turn) -> None:
         return
     if turn.requested_slot in (slot, "confirmed"):
         return  # the question itself or the summary's correction: the re-ask shows it
+    if isinstance(new, str) and isinstance(old, str) and new.startswith(old):
+        return  # more about the need, added to it: repeating the whole text helps nobody
     shown = (
         join_values(new, turn.language)
         if isinstance(new, list)

@@ -281,9 +281,10 @@ async def test_telling_more_about_the_need_while_choosing_shows_what_fits_it_now
     added = "We also need to know the tariffs on vaccine inputs and where supply is blocked"
     now = before | {"description": f"{NEED['description']}\n{added}", "topics": ["trade"]}
     more = tracker(added, slots=now, previous=before, active_loop="request_form")
-    events, _ = await run(ValidateRequestForm(), more)
+    events, said = await run(ValidateRequestForm(), more)
     values = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     assert values["activity_choice"] is None  # asked again, not ended as "none of these"
+    assert responses(said) == []  # the new suggestions show it was heard; no echo of it all
     events, said = await run(ActionAskActivityChoice(), more)
     [recorded] = events
     assert recorded["value"][: len(shown)] == shown
