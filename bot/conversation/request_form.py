@@ -10,6 +10,7 @@ from bot.conversation.understand import FREE_TEXT_SLOTS, NEED_AREAS
 from bot.i18n import field_label, join_values, value_label
 from bot.members import get_directory
 from bot.nlu import extract
+from bot.nlu.text import fold
 
 ORGANIZATIONS = ("WHO", "WIPO", "WTO")
 # The order questions are asked in; slots already filled are skipped.
@@ -142,6 +143,8 @@ def _read_email(turn: Turn) -> dict[str, Any]:
 def _read_organizations(turn: Turn) -> dict[str, Any]:
     # Rasa's entities and our lexicon each miss some mentions ("WIPO and WTO"): use both.
     chosen = [*turn.entity_values("organization"), *extract.organizations(turn.words_text)]
+    if not chosen and [f for f in _changed_fields(turn) if f != "organizations"]:
+        return {}  # a corrected email or name, not an answer: acknowledged, then asked again
     return {"organizations": list(dict.fromkeys(chosen)) or [turn.text]}
 
 
@@ -215,7 +218,7 @@ def _acknowledge_change(slot: str, result: Validation, turn: Turn) -> None:
         return
     if turn.requested_slot in (slot, "confirmed"):
         return  # the question itself or the summary's correction: the re-ask shows it
-    if isinstance(new, str) and isinstance(old, str) and new.startswith(old):
+    if slot == "description" and isinstance(old, str) and str(new).startswith(old):
         return  # more about the need, added to it: repeating the whole text helps nobody
     shown = (
         join_values(new, turn.language)
@@ -288,9 +291,26 @@ def _member(value: Any, turn: Turn) -> Validation:
     return Validation({"member": match.member.name, "member_status": match.member.status})
 
 
+# Words that steer the conversation, never an institution's name ("continue" typed at the
+# institution question after choosing activities).
+_NOT_AN_INSTITUTION = frozenset(
+    {
+        *("continue", "continuer", "continuar", "next", "suivant", "siguiente", "skip"),
+        *("ok", "okay", "yes", "no", "oui", "non", "si", "done", "none", "aucune", "ninguna"),
+        *("ninguno", "thanks", "merci", "gracias"),
+    }
+)
+
+
 def _institution(value: Any, turn: Turn) -> Validation:
-    text = extract.institution_answer(" ".join(str(value).split()).strip(" .,"))
-    if len(text) < 2 or len(text) > 300 or "@" in text or not any(ch.isalpha() for ch in text):
+    text = extract.institution_answer(" ".join(str(value).split()).strip(" .,!"))
+    if (
+        len(text) < 2
+        or len(text) > 300
+        or "@" in text
+        or not any(ch.isalpha() for ch in text)
+        or fold(text) in _NOT_AN_INSTITUTION
+    ):
         return Validation({"institution": None}, [Reply("utter_invalid_institution")])
     return Validation({"institution": text[0].upper() + text[1:]})
 

@@ -143,7 +143,43 @@ def picked(turn: Turn) -> Picked:
     ids = [i for i in from_payload if i in catalogue_ids]
     text = extract.without_ending(turn.text)
     ids += ordinal_choice(text, batch) or named_choice(text + " " + " ".join(from_payload), batch)
+    if not ids and (described := just_described(turn)) in catalogue_ids and takes_it(text):
+        ids.append(described)
     return Picked(list(dict.fromkeys(ids)), [])
+
+
+# Choosing, said after hearing the details of one activity: "ok pick it", "je la prends",
+# "me interesa, agréguela". A negation ("no, I don't want it") is not a choice.
+_TAKE = re.compile(
+    r"\b(?:pick|select|choose|take|add|want|book|keep)\s+(?:it|this|them|that(?=\s*(?:$|[.!,]|one)))\b"
+    r"|\bsign (?:us |me )?up\b|\binterested\b|\bregister us\b"
+    r"|\b(?:je|on|nous)\s+(?:la|le|les)\s+(?:prends|prenons|veux|voulons|choisis|gardons|garde)\b"
+    r"|\b(?:ajoute[rz]?|prene[zs]|choisisse[zs]|selectionne[rz]?|garde[rz]?)"
+    r"\s+(?:la|le|les|ca|celle ci|celui ci)\b"
+    r"|\bm interesse\b|\bnous interesse\b|\binscri\w*"
+    r"|\b(?:la|lo|las|los)\s+(?:quiero|queremos|elijo|elegimos|tomo|tomamos|selecciono)\b"
+    r"|\b(?:agreg|anad|seleccion|elij|tom)\w*(?:la|lo|las|los)\b"
+    r"|\b(?:me|nos) interesa\b|\binscrib\w*"
+)
+_NOT = re.compile(r"\b(?:no|not|dont|don t|never|pas|ni|nunca|jamais|sans)\b")
+
+
+def takes_it(text: str) -> bool:
+    folded = fold(text).replace("'", " ")
+    return bool(_TAKE.search(folded)) and not _NOT.search(folded)
+
+
+def just_described(turn: Turn) -> str | None:
+    """The activity whose details the assistant gave right before the latest message."""
+    latest = max((i for i, e in enumerate(turn.events) if e.get("event") == "user"), default=0)
+    for event in reversed(turn.events[:latest]):
+        if event.get("event") == "user":
+            return None
+        metadata = event.get("metadata") or {}
+        if event.get("event") == "bot" and metadata.get("utter_action") == "utter_activity_details":
+            found = metadata.get("activity_id")
+            return str(found) if found else None
+    return None
 
 
 def ordinal_choice(text: str, batch: list[str]) -> list[str]:
@@ -255,6 +291,7 @@ def details(activity: Activity, language: str) -> dict[str, Any]:
     languages = ", ".join(activity.languages)
     status = PAST_NOTE[language] if not activity.is_open else ""
     return {
+        "activity_id": activity.id,  # not shown; lets "I'll take it" find what was described
         "title": activity.title.get(language),
         "organizations": org_names(activity, language),
         "format": label(FORMAT_LABELS, activity.format, language),

@@ -218,3 +218,22 @@ async def test_an_institution_is_not_taken_as_the_name() -> None:
     values, said = await answer("requester_name", "Ministère du Commerce")
     assert values["requester_name"] is None
     assert said == ["utter_invalid_requester_name"]
+
+
+@pytest.mark.parametrize("text", ["continue", "OK", "Continuer.", "siguiente"])
+async def test_a_steering_word_is_not_an_institution(text: str) -> None:
+    values, said = await answer("institution", text)
+    assert values["institution"] is None
+    assert said == ["utter_invalid_institution"]
+
+
+async def test_an_email_corrected_at_the_organizations_question_is_not_an_invalid_answer() -> None:
+    values, said = await answer(
+        "organizations",
+        "luis.perez@mineco.gob.gt",
+        slots={"email": "luis.perez@mineco.gob.gt", "language": "es"},
+        previous={"email": "luis.perez@mineco.gob"},
+    )
+    assert values.get("organizations") is None
+    assert values["email"] == "luis.perez@mineco.gob.gt"
+    assert said == ["utter_field_updated"]

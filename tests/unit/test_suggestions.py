@@ -293,3 +293,40 @@ async def test_telling_more_about_the_need_while_choosing_shows_what_fits_it_now
     assert responses(said) == ["utter_more_suggestions"]
     catalogue = get_catalogue()
     assert any("trade" in catalogue.get(i).topics for i in fresh)  # type: ignore[union-attr]
+
+
+def after_details(text: str, described: str, intent: str = "affirm") -> Any:
+    """A tracker whose latest message answers the details of `described`."""
+    slots = NEED | {"requested_slot": "activity_choice", "suggested_activity_ids": [described]}
+    t = tracker(text, intent=intent, slots=slots, previous=slots, active_loop="request_form")
+    details = {"utter_action": "utter_activity_details", "activity_id": described}
+    t.events.insert(len(t.events) - 1, {"event": "bot", "text": "…", "metadata": details})
+    return t
+
+
+@pytest.mark.parametrize(
+    "text", ["ok pick it", "I'll take it", "je la prends", "me interesa, agréguela"]
+)
+async def test_taking_the_activity_just_described_picks_it(text: str) -> None:
+    described = "who-mrna-technology-transfer-hub"
+    events, _ = await run(ValidateRequestForm(), after_details(text, described))
+    values = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert values["selected_activity_ids"] == [described]
+
+
+@pytest.mark.parametrize("text", ["ok", "no, I don't want it", "I want to add that it is urgent"])
+async def test_other_answers_after_details_pick_nothing(text: str) -> None:
+    events, _ = await run(
+        ValidateRequestForm(), after_details(text, "who-mrna-technology-transfer-hub")
+    )
+    values = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert not values.get("selected_activity_ids")
+
+
+async def test_the_details_reply_carries_the_activity_id_for_a_later_pick() -> None:
+    slots = NEED | {"suggested_activity_ids": ["who-mrna-technology-transfer-hub"]}
+    _, said = await run(
+        ActionDescribeActivity(),
+        tracker("tell me more about the first one", intent="ask_activity_details", slots=slots),
+    )
+    assert said[0]["activity_id"] == "who-mrna-technology-transfer-hub"
