@@ -186,6 +186,9 @@ def test_organizations_in_french_and_spanish(text: str, expected: list[str]) -> 
         ("medicinas para el covid", "medicines"),
         ("des tests antigéniques", "technologies"),
         ("barbijos y batas", "technologies"),
+        ("do we still have to grant pharma patents?", "medicines"),
+        ("les brevets pharma", "medicines"),
+        ("la industria farma nacional", "medicines"),
     ],
 )
 def test_need_areas_with_slang_and_misspellings(text: str, area: str) -> None:
