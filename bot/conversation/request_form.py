@@ -142,7 +142,10 @@ def _read_email(turn: Turn) -> dict[str, Any]:
 
 def _read_organizations(turn: Turn) -> dict[str, Any]:
     # Rasa's entities and our lexicon each miss some mentions ("WIPO and WTO"): use both.
-    chosen = [*turn.entity_values("organization"), *extract.organizations(turn.words_text)]
+    chosen = [
+        *turn.entity_values("organization"),
+        *extract.organizations(turn.words_text, answer=True),
+    ]
     if not chosen and [f for f in _changed_fields(turn) if f != "organizations"]:
         return {}  # a corrected email or name, not an answer: acknowledged, then asked again
     return {"organizations": list(dict.fromkeys(chosen)) or [turn.text]}
@@ -340,7 +343,7 @@ def _organizations(value: Any, turn: Turn) -> Validation:
         elif item == "all":
             chosen.extend(ORGANIZATIONS)
         else:
-            chosen.extend(extract.organizations(item))
+            chosen.extend(extract.organizations(item, answer=True))
     named = [o for o in dict.fromkeys(chosen) if o in ORGANIZATIONS]
     if named:
         return Validation({"organizations": named})

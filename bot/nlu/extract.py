@@ -50,15 +50,21 @@ def looks_like_email_attempt(text: str) -> bool:
     return "@" in text or bool(re.search(r"\b[\w.-]+\s*(?:\(at\)|\[at\]| at )\s*[\w-]+\.", text))
 
 
-def organizations(text: str) -> list[str]:
-    """WHO/WIPO/WTO named in `text`; `["not_sure"]` when the delegate leaves it open."""
+def organizations(text: str, *, answer: bool = False) -> list[str]:
+    """WHO/WIPO/WTO named in `text`; `["not_sure"]` when the delegate leaves it open.
+
+    Acronyms match in any case ("wto", "omc"), except "who", a pronoun in running text: it
+    counts in lower case only in a short `answer` to "which organizations?" ("who and wto").
+    """
     lex = organizations_lexicon()
     folded = fold(text)
     found: list[tuple[int, str]] = []
+    short_answer = answer and len(folded.split()) <= _SHORT_ANSWER_WORDS and "?" not in text
     for org in ORGANIZATIONS:
-        # Acronyms only in capitals: "who" is a pronoun, "omc" is not said in lower case either.
         for acronym in lex[org]["acronyms"]:
-            found += [(m.start(), org) for m in re.finditer(rf"\b{acronym}\b", text)]
+            anycase = acronym != "WHO" or short_answer
+            pattern = re.compile(rf"\b{acronym}\b", re.IGNORECASE if anycase else 0)
+            found += [(m.start(), org) for m in pattern.finditer(text)]
         for name in lex[org]["names"]:
             found += [
                 (m.start(), org) for m in re.finditer(rf"\b{re.escape(fold(name))}\b", folded)

@@ -62,6 +62,25 @@ def test_organizations(text: str, expected: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("wto", ["WTO"]),
+        ("wipo", ["WIPO"]),
+        ("omc et ompi", ["WTO", "WIPO"]),
+        ("who", ["WHO"]),
+        ("who and wto", ["WHO", "WTO"]),
+        ("who decides?", []),  # a question, not an answer
+    ],
+)
+def test_organizations_typed_in_lower_case_as_an_answer(text: str, expected: list[str]) -> None:
+    assert extract.organizations(text, answer=True) == expected
+
+
+def test_lower_case_who_in_running_text_is_the_pronoun() -> None:
+    assert extract.organizations("we need to know who can help with the wto rules") == ["WTO"]
+
+
+@pytest.mark.parametrize(
     ("text", "email"),
     [
         ("my email is Ana.Perez@Salud.gob.pe.", "Ana.Perez@salud.gob.pe"),

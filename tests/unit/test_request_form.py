@@ -237,3 +237,12 @@ async def test_an_email_corrected_at_the_organizations_question_is_not_an_invali
     assert values.get("organizations") is None
     assert values["email"] == "luis.perez@mineco.gob.gt"
     assert said == ["utter_field_updated"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [("wto", ["WTO"]), ("who", ["WHO"])])
+async def test_an_organization_typed_in_lower_case_answers_the_question(
+    text: str, expected: list[str]
+) -> None:
+    values, said = await answer("organizations", text)
+    assert values["organizations"] == expected
+    assert said == []
