@@ -50,6 +50,9 @@ def understand(turn: Turn) -> dict[str, Any]:
     if answering_free_text:
         return updates
 
+    if correcting and (new := extract.corrected_value(text)) and new[1] != turn.slot(new[0]):
+        updates[new[0]] = new[1]  # "change the name to …": the new value, not just the field
+
     if requested != "member" and (turn.slot("member") is None or correcting):
         found = _member_in(turn)
         if found and found != turn.slot("member"):

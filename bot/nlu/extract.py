@@ -293,6 +293,45 @@ def person_name(text: str) -> str | None:
     return " ".join(part[:1].upper() + part[1:] for part in candidate.split())
 
 
+# "change the name to Fatima Zahra Benali", "l'institution est le ministère du Commerce",
+# "el nombre es María Quispe": a field named with its new value, in one message.
+_NEW_VALUE = re.compile(
+    r"\b(?P<field>name|nom|nombre|institution|institucion|organisme|organismo|agency|agence|agencia)"
+    r"\s*(?::|=|\b(?:should be|must be|is|to|est|devient|doit etre|en|par|es|debe ser|a|por)\b)"
+    r"\s*(?P<value>\S.*)$"
+)
+_FIELD_OF = {"name": "requester_name", "nom": "requester_name", "nombre": "requester_name"}
+
+
+def corrected_value(text: str) -> tuple[str, str] | None:
+    """(field, value) when the delegate gives a name or an institution's new value."""
+    folded = fold(text)
+    m = _NEW_VALUE.search(folded)
+    if m is None:
+        return None
+    value = text_span(text, folded, m.start("value"), len(folded)).strip(" .,;!\"'«»")
+    field = _FIELD_OF.get(m.group("field"), "institution")
+    if field == "requester_name":
+        name = person_name(value)
+        return (field, name) if name else None
+    value = re.sub(r"^(?:the|le|la|l'|les|el|los|las)\s*", "", value, flags=re.IGNORECASE)
+    # "the institution is fine / wrong" judges the value; a new one is a proper name.
+    if len(value) < 2 or yes_or_no(value) is not None or fold(value) in _JUDGEMENTS:
+        return None
+    if not (value[:1].isupper() or _INSTITUTION.search(fold(value))):
+        return None
+    return (field, value)
+
+
+_JUDGEMENTS = frozenset(
+    {
+        *("fine", "correct", "right", "good", "ok", "okay", "wrong", "incorrect"),
+        *("bien", "bon", "bonne", "correcte", "faux", "fausse", "mal"),
+        *("correcto", "correcta", "incorrecto", "incorrecta", "erroneo", "erronea"),
+    }
+)
+
+
 _NAME_IN_SENTENCE = re.compile(
     r"\b(?i:my name is|i am|i'm|this is|je m'appelle|je me nomme|je suis|mon nom est|me llamo"
     r"|mi nombre es|soy|habla)"

@@ -231,3 +231,21 @@ def test_thats_all_ends_the_choice_and_a_preference_is_heard_at_any_question(
     assert filed["organizations"] == ["WTO"]
     assert filed["requester_name"] == "Awa Diop"
     assert filed["selected_activity_ids"] == [offered[0].split('"')[3]]
+
+
+def test_a_new_name_given_with_the_correction_at_the_summary_is_taken(stack: Stack) -> None:
+    # Not a training example: written for this test only.
+    delegate = Delegate(stack)
+    delegate.say(
+        "Bonjour, je suis Fatima Zahra du ministère de l'Industrie du Maroc. Nous voulons "
+        "fabriquer des tests de diagnostic localement. Mon courriel est f.zahra@mcinet.gov.ma"
+    )
+    delegate.say("aucune de celles-ci")
+    delegate.say("l'OMS")
+    delegate.say("oui")
+    assert delegate.expecting == "confirmed" and "Fatima Zahra\n" in delegate.text
+    delegate.say("changer le nom en Fatima Zahra Benali")
+    assert delegate.expecting == "confirmed" and "Fatima Zahra Benali" in delegate.text
+    delegate.say("oui")
+    [filed] = requests_of(stack, delegate.sender_id)
+    assert filed["requester_name"] == "Fatima Zahra Benali" and filed["organizations"] == ["WHO"]

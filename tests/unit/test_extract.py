@@ -232,3 +232,21 @@ def test_the_longest_field_name_wins() -> None:
     # "need area" names the need area; the "need" inside it is not the description.
     assert extract.fields_named("wait, the need area should be vaccines") == ["need_area"]
     assert extract.fields_named("the email address is wrong") == ["email"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("changer le nom en Fatima Zahra Benali", ("requester_name", "Fatima Zahra Benali")),
+        ("el nombre es María Quispe", ("requester_name", "María Quispe")),
+        ("l'institution est le Ministère du Commerce", ("institution", "Ministère du Commerce")),
+        ("change the institution to Ministry of Trade", ("institution", "Ministry of Trade")),
+        ("the institution is fine", None),
+        ("the name is wrong", None),
+        ("change the name", None),
+    ],
+)
+def test_a_corrected_value_given_with_its_field(
+    text: str, expected: tuple[str, str] | None
+) -> None:
+    assert extract.corrected_value(text) == expected

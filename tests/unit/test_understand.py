@@ -153,3 +153,31 @@ def test_an_organization_merely_named_in_an_answer_is_not_a_preference() -> None
         )
     )
     assert "organizations" not in updates
+
+
+def test_a_correction_at_the_summary_that_gives_the_new_name_sets_it() -> None:
+    at_summary = {"requested_slot": "confirmed", "requester_name": "Fatima Zahra"}
+    updates = understand(
+        turn(
+            "changer le nom en Fatima Zahra Benali",
+            intent="correct_field",
+            slots=at_summary,
+            previous=at_summary,
+            active_loop="request_form",
+        )
+    )
+    assert updates["requester_name"] == "Fatima Zahra Benali"
+
+
+def test_a_correction_that_only_names_the_field_sets_nothing() -> None:
+    at_summary = {"requested_slot": "confirmed", "institution": "Ministry of Health"}
+    updates = understand(
+        turn(
+            "the institution is wrong",
+            intent="correct_field",
+            slots=at_summary,
+            previous=at_summary,
+            active_loop="request_form",
+        )
+    )
+    assert "institution" not in updates
