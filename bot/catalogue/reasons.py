@@ -14,7 +14,7 @@ from bot.catalogue.labels import (
     label,
 )
 from bot.catalogue.schema import Activity
-from bot.catalogue.text import Token, surface
+from bot.catalogue.text import Token, surface, terms
 
 REASON_LANGUAGES = ("en", "fr", "es")
 # A term found in more than this share of activities (e.g. "covid", "access") says
@@ -26,6 +26,13 @@ MAX_PHRASES = 3
 MAX_PHRASE_WORDS = 3
 
 _AND = {"en": "and", "fr": "et", "es": "y"}
+# Every request has a need and asks for help: quoting those back explains nothing.
+_NEVER_QUOTED = frozenset(
+    terms(
+        "need needs needed besoin besoins necesidad necesidades help aide ayuda "
+        "assistance asistencia support apoyo appui request demande solicitud"
+    )
+)
 
 
 def reason_language(language: str) -> str:
@@ -38,7 +45,9 @@ def matched_phrases(
 ) -> list[str]:
     """The delegate's own words that matched this activity, most specific first, max three."""
     limit = GENERIC_SHARE * len(index.term_sets)
-    hits = [i for i, tok in enumerate(tokens) if tok.term in term_set]
+    hits = [
+        i for i, tok in enumerate(tokens) if tok.term in term_set and tok.term not in _NEVER_QUOTED
+    ]
     # Merge neighbouring hits into phrases ("compulsory licence"); a phrase made only of
     # generic words is not worth quoting back.
     groups: list[list[int]] = []

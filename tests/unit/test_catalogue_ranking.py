@@ -220,3 +220,9 @@ def test_structured_topics_alone_rank_without_any_text() -> None:
     results = suggest(NeedQuery(need_area="medicines", topics=("procurement",)), limit=5)
     assert results
     assert all("medicines" in s.activity.need_areas for s in results)
+
+
+def test_a_reason_never_quotes_need_or_help_back() -> None:
+    for s in suggest(NeedQuery(text="we need help and support, our request is urgent"), limit=10):
+        quoted = s.reason.split("“")[1].split("”")[0].lower() if "“" in s.reason else ""
+        assert not {"need", "help", "support", "request"} & set(quoted.split()), s.reason
