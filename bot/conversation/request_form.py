@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.catalogue.loader import get_catalogue
 from bot.conversation import suggestions
 from bot.conversation.replies import Reply, echo
 from bot.conversation.turn import Turn
@@ -113,6 +114,10 @@ def _read_activity_choice(turn: Turn) -> dict[str, Any]:
     """A pick, "more", "none of these", "continue" — or moving on to other details."""
     if suggestions.wants_more(turn):
         return {"activity_choice": MORE}
+    if not turn.is_payload and suggestions.asks_details(turn.text):
+        about = suggestions.ordinal_choice(turn.text, suggestions.current_batch(turn))
+        about = about or suggestions.named_choice(turn.text, suggestions.current_batch(turn))
+        return {"activity_choice": DETAILS + (about[0] if about else "")}
     chosen = suggestions.picked(turn)
     if chosen.unknown:
         return {"activity_choice": UNKNOWN + ",".join(chosen.unknown)}
@@ -261,7 +266,7 @@ def _description(value: Any, turn: Turn) -> Validation:
 # How readers tell validators what happened. rasa-sdk keeps only the slots a validator
 # returns (what an extractor returns for other slots is dropped), so side effects such as
 # "also clear member_status" happen in the validators.
-MORE, PICK, UNKNOWN, REOPEN = "more", "pick:", "unknown:", "reopen:"
+MORE, PICK, UNKNOWN, REOPEN, DETAILS = "more", "pick:", "unknown:", "reopen:", "details:"
 # Clearing a field for correction also clears what was derived from it.
 _REOPENS: dict[str, dict[str, Any]] = {
     "member": {"member": None, "member_status": None},
@@ -281,6 +286,12 @@ def _activity_choice(value: Any, turn: Turn) -> Validation:
         return Validation({"activity_choice": None, "selected_activity_ids": chosen})
     if text.startswith(UNKNOWN):
         return Validation({"activity_choice": None}, [Reply("utter_unknown_activity")])
+    if text.startswith(DETAILS):
+        activity = get_catalogue().get(text.removeprefix(DETAILS))
+        if activity is None:
+            return Validation({"activity_choice": None}, [Reply("utter_which_activity")])
+        details = suggestions.details(activity, turn.language)
+        return Validation({"activity_choice": None}, [Reply("utter_activity_details", details)])
     return Validation({"activity_choice": None}, [Reply("utter_invalid_activity_choice")])
 
 

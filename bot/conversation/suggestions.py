@@ -208,6 +208,20 @@ def named_choice(text: str, batch: list[str]) -> list[str]:
     return [best[1]] if best else []
 
 
+# "Tell me more about the second one" when the NLU did not hear it as a question.
+_DETAILS = re.compile(
+    r"\b(?:tell me more|more (?:info|information|details) (?:on|about)|details (?:on|about|of)"
+    r"|explain (?:the|that|this)"
+    r"|dites m en plus|dis m en plus|en savoir plus sur|plus d informations? sur|details sur"
+    r"|cuentame mas|cuenteme mas|digame mas|dime mas|mas informacion sobre|mas info sobre"
+    r"|detalles (?:de|sobre))\b"
+)
+
+
+def asks_details(text: str) -> bool:
+    return bool(_DETAILS.search(fold(text).replace("'", " ")))
+
+
 def wants_more(turn: Turn) -> bool:
     return turn.intent == "more_suggestions"
 

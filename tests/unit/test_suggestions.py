@@ -330,3 +330,22 @@ async def test_the_details_reply_carries_the_activity_id_for_a_later_pick() -> N
         tracker("tell me more about the first one", intent="ask_activity_details", slots=slots),
     )
     assert said[0]["activity_id"] == "who-mrna-technology-transfer-hub"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cuentame mas de la segunda",
+        "tell me more about the second one",
+        "dites-m'en plus sur la deuxième",
+    ],
+)
+async def test_asking_about_an_activity_the_nlu_missed_gives_its_details_not_a_pick(
+    text: str,
+) -> None:
+    first, _ = await ask()
+    shown = first[0]["value"]
+    result = await choose(text, "inform", slots={"suggested_activity_ids": shown})
+    assert "selected_activity_ids" not in result["slots"]
+    assert result["slots"]["activity_choice"] is None
+    assert result["said"] == ["utter_activity_details"]
