@@ -316,6 +316,12 @@ _NOT_AN_INSTITUTION = frozenset(
 )
 
 
+def _just_a_country(text: str) -> bool:
+    """ "Centrafrique" answers which government, not which ministry."""
+    match = get_directory().resolve(text)
+    return match is not None and match.exact and fold(match.matched) == fold(text)
+
+
 def _institution(value: Any, turn: Turn) -> Validation:
     text = extract.institution_answer(" ".join(str(value).split()).strip(" .,!"))
     if (
@@ -324,6 +330,7 @@ def _institution(value: Any, turn: Turn) -> Validation:
         or "@" in text
         or not any(ch.isalpha() for ch in text)
         or fold(text) in _NOT_AN_INSTITUTION
+        or _just_a_country(text)
     ):
         return Validation({"institution": None}, [Reply("utter_invalid_institution")])
     return Validation({"institution": text[0].upper() + text[1:]})

@@ -220,8 +220,8 @@ async def test_an_institution_is_not_taken_as_the_name() -> None:
     assert said == ["utter_invalid_requester_name"]
 
 
-@pytest.mark.parametrize("text", ["continue", "OK", "Continuer.", "siguiente"])
-async def test_a_steering_word_is_not_an_institution(text: str) -> None:
+@pytest.mark.parametrize("text", ["continue", "OK", "Continuer.", "siguiente", "Centrafrique"])
+async def test_a_steering_word_or_a_country_is_not_an_institution(text: str) -> None:
     values, said = await answer("institution", text)
     assert values["institution"] is None
     assert said == ["utter_invalid_institution"]
@@ -246,3 +246,8 @@ async def test_an_organization_typed_in_lower_case_answers_the_question(
     values, said = await answer("organizations", text)
     assert values["organizations"] == expected
     assert said == []
+
+
+async def test_an_institution_that_names_its_country_is_kept() -> None:
+    values, said = await answer("institution", "Ministry of Health of Kenya")
+    assert values["institution"] == "Ministry of Health of Kenya" and said == []
