@@ -3,8 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.catalogue.loader import get_catalogue
-from bot.conversation import suggestions
+from bot.conversation import catalogue_questions, suggestions
 from bot.conversation.replies import Reply, echo
 from bot.conversation.turn import Turn
 from bot.conversation.understand import FREE_TEXT_SLOTS, NEED_AREAS
@@ -115,9 +114,7 @@ def _read_activity_choice(turn: Turn) -> dict[str, Any]:
     if suggestions.wants_more(turn):
         return {"activity_choice": MORE}
     if not turn.is_payload and suggestions.asks_details(turn.text):
-        about = suggestions.ordinal_choice(turn.text, suggestions.current_batch(turn))
-        about = about or suggestions.named_choice(turn.text, suggestions.current_batch(turn))
-        return {"activity_choice": DETAILS + (about[0] if about else "")}
+        return {"activity_choice": DETAILS}
     chosen = suggestions.picked(turn)
     if chosen.unknown:
         return {"activity_choice": UNKNOWN + ",".join(chosen.unknown)}
@@ -266,7 +263,7 @@ def _description(value: Any, turn: Turn) -> Validation:
 # How readers tell validators what happened. rasa-sdk keeps only the slots a validator
 # returns (what an extractor returns for other slots is dropped), so side effects such as
 # "also clear member_status" happen in the validators.
-MORE, PICK, UNKNOWN, REOPEN, DETAILS = "more", "pick:", "unknown:", "reopen:", "details:"
+MORE, PICK, UNKNOWN, REOPEN, DETAILS = "more", "pick:", "unknown:", "reopen:", "details"
 # Clearing a field for correction also clears what was derived from it.
 _REOPENS: dict[str, dict[str, Any]] = {
     "member": {"member": None, "member_status": None},
@@ -286,12 +283,9 @@ def _activity_choice(value: Any, turn: Turn) -> Validation:
         return Validation({"activity_choice": None, "selected_activity_ids": chosen})
     if text.startswith(UNKNOWN):
         return Validation({"activity_choice": None}, [Reply("utter_unknown_activity")])
-    if text.startswith(DETAILS):
-        activity = get_catalogue().get(text.removeprefix(DETAILS))
-        if activity is None:
-            return Validation({"activity_choice": None}, [Reply("utter_which_activity")])
-        details = suggestions.details(activity, turn.language)
-        return Validation({"activity_choice": None}, [Reply("utter_activity_details", details)])
+    if text == DETAILS:
+        # The same answer as the "tell me more" rule gives when the NLU hears the question.
+        return Validation({"activity_choice": None}, [catalogue_questions.details_reply(turn)])
     return Validation({"activity_choice": None}, [Reply("utter_invalid_activity_choice")])
 
 
