@@ -40,10 +40,11 @@ class RepliesCache:
             return None
         deadline = time.monotonic() + self._wait
         while time.monotonic() < deadline:
-            body = await run_in_threadpool(self._body, sender_id, message_id)
+            body, stale = await run_in_threadpool(self._state, sender_id, message_id)
             if body is not None:
                 return body
-            if await run_in_threadpool(self._take_over, sender_id, message_id):
+            # Only a claim seen to be stale costs a write: polling stays read-only.
+            if stale and await run_in_threadpool(self._take_over, sender_id, message_id):
                 return None
             await asyncio.sleep(0.2)
         raise StillProcessing(message_id)
@@ -79,14 +80,16 @@ class RepliesCache:
             )
             return bool(taken.rowcount)  # type: ignore[attr-defined]
 
-    def _body(self, sender_id: str, message_id: str) -> str | None:
+    def _state(self, sender_id: str, message_id: str) -> tuple[str | None, bool]:
+        """The claim's answer (None while unanswered) and whether it is older than any turn."""
         with self._sessions() as s:
-            return s.scalar(
-                select(GatewayReply.body).where(
+            row = s.execute(
+                select(GatewayReply.body, GatewayReply.created_at < utcnow() - self._stale).where(
                     GatewayReply.sender_id == sender_id,
                     GatewayReply.client_message_id == message_id,
                 )
-            )
+            ).first()
+        return (row[0], bool(row[1])) if row is not None else (None, False)
 
     def _update(self, sender_id: str, message_id: str, body: str) -> None:
         with self._sessions.begin() as s:
