@@ -155,29 +155,25 @@ def test_an_organization_merely_named_in_an_answer_is_not_a_preference() -> None
     assert "organizations" not in updates
 
 
-def test_a_correction_at_the_summary_that_gives_the_new_name_sets_it() -> None:
-    at_summary = {"requested_slot": "confirmed", "requester_name": "Fatima Zahra"}
-    updates = understand(
+def at_summary(text: str, **slots: str) -> dict[str, object]:
+    """What `understand` reads from `text` typed at the summary."""
+    filled = {"requested_slot": "confirmed", **slots}
+    return understand(
         turn(
-            "changer le nom en Fatima Zahra Benali",
+            text,
             intent="correct_field",
-            slots=at_summary,
-            previous=at_summary,
+            slots=filled,
+            previous=filled,
             active_loop="request_form",
         )
     )
+
+
+def test_a_correction_at_the_summary_that_gives_the_new_name_sets_it() -> None:
+    updates = at_summary("changer le nom en Fatima Zahra Benali", requester_name="Fatima Zahra")
     assert updates["requester_name"] == "Fatima Zahra Benali"
 
 
 def test_a_correction_that_only_names_the_field_sets_nothing() -> None:
-    at_summary = {"requested_slot": "confirmed", "institution": "Ministry of Health"}
-    updates = understand(
-        turn(
-            "the institution is wrong",
-            intent="correct_field",
-            slots=at_summary,
-            previous=at_summary,
-            active_loop="request_form",
-        )
-    )
+    updates = at_summary("the institution is wrong", institution="Ministry of Health")
     assert "institution" not in updates
