@@ -96,7 +96,7 @@ def _plain_words(text: str) -> set[str]:
 
 
 def _activity_text(a: Activity) -> str:
-    parts = [a.description]
+    parts = list(a.description.all_texts())
     for lang in LANGUAGES:
         parts += [a.title.get(lang), a.summary.get(lang), " ".join(getattr(a.keywords, lang))]
     return " ".join(parts)

@@ -85,6 +85,22 @@ class LocalizedLine(_Frozen):
         return str(getattr(self, language, self.en))
 
 
+class LocalizedParagraph(_Frozen):
+    """A paragraph (what an activity is and offers) in English, French and Spanish."""
+
+    en: str = Field(min_length=80, max_length=900)
+    fr: str = Field(min_length=80, max_length=900)
+    es: str = Field(min_length=80, max_length=900)
+
+    def get(self, language: str) -> str:
+        """Return the text in `language`, falling back to English."""
+        return str(getattr(self, language, self.en))
+
+    def all_texts(self) -> tuple[str, str, str]:
+        """The paragraph in the three languages."""
+        return (self.en, self.fr, self.es)
+
+
 class LocalizedKeywords(_Frozen):
     """Search terms delegates would use, per language."""
 
@@ -110,7 +126,7 @@ class Activity(_Frozen):
     id: str = Field(pattern=_KEBAB, max_length=80)
     title: LocalizedLine
     summary: LocalizedLine
-    description: str = Field(min_length=80, max_length=900)
+    description: LocalizedParagraph
     organizations: tuple[Organization, ...] = Field(min_length=1)
     need_areas: tuple[NeedArea, ...] = Field(min_length=1)
     topics: tuple[Topic, ...] = Field(min_length=1)

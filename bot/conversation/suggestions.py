@@ -310,7 +310,7 @@ def details(activity: Activity, language: str) -> dict[str, Any]:
         "organizations": org_names(activity, language),
         "format": label(FORMAT_LABELS, activity.format, language),
         "summary": activity.summary.get(language),
-        "description": activity.description,
+        "description": activity.description.get(language),
         "languages": languages,
         "source_url": str(activity.source_url),
         "status": status,

@@ -15,7 +15,7 @@ Language = Literal["en", "fr", "es"]
 
 
 class ActivityPublic(BaseModel):
-    """An activity with its title and summary in the requested language."""
+    """An activity with its title, summary and description in the requested language."""
 
     id: str
     title: str
@@ -37,7 +37,7 @@ class ActivityPublic(BaseModel):
             id=a.id,
             title=a.title.get(language),
             summary=a.summary.get(language),
-            description=a.description,
+            description=a.description.get(language),
             organizations=list(a.organizations),
             need_areas=list(a.need_areas),
             topics=list(a.topics),

@@ -61,8 +61,14 @@ def _valid_entry(activity_id: str = "sample-activity") -> dict:
         "id": activity_id,
         "title": {"en": "Sample title", "fr": "Titre exemple", "es": "Título de ejemplo"},
         "summary": {"en": "One line.", "fr": "Une ligne.", "es": "Una línea."},
-        "description": "A sample activity used in tests. It has enough words to pass the "
-        "minimum description length check of the schema.",
+        "description": {
+            "en": "A sample activity used in tests. It has enough words to pass the "
+            "minimum description length check of the schema.",
+            "fr": "Une activité d'exemple pour les tests, assez longue pour passer le "
+            "contrôle de longueur minimale du schéma.",
+            "es": "Una actividad de ejemplo para las pruebas, lo bastante larga para pasar "
+            "el control de longitud mínima del esquema.",
+        },
         "organizations": ["WHO"],
         "need_areas": ["vaccines"],
         "topics": ["regulation"],
@@ -87,12 +93,15 @@ def test_shipped_catalogue_validates_with_at_least_45_activities() -> None:
     assert len(catalogue.activities) >= 45
 
 
-def test_shipped_catalogue_has_title_summary_and_keywords_in_three_languages() -> None:
+def test_shipped_catalogue_has_title_summary_description_and_keywords_in_three_languages() -> None:
     for activity in load_catalogue().activities:
         for language in ("en", "fr", "es"):
             assert activity.title.get(language)
             assert activity.summary.get(language)
+            assert activity.description.get(language)
             assert getattr(activity.keywords, language)
+        # A translation left in English would pass the length check: the three must differ.
+        assert len(set(activity.description.all_texts())) == 3, activity.id
 
 
 def test_shipped_catalogue_keeps_every_researched_id() -> None:
@@ -128,6 +137,13 @@ def test_unknown_vocabulary_error_names_file_entry_and_field(tmp_path: Path) -> 
 def test_missing_translation_is_rejected(tmp_path: Path) -> None:
     bad = _valid_entry() | {"title": {"en": "Only English", "fr": "Seulement français"}}
     with pytest.raises(CatalogueError, match=r"title\.es"):
+        load_catalogue(_write(tmp_path, [bad]))
+
+
+def test_description_without_its_spanish_text_is_rejected(tmp_path: Path) -> None:
+    entry = _valid_entry()
+    bad = entry | {"description": {k: v for k, v in entry["description"].items() if k != "es"}}
+    with pytest.raises(CatalogueError, match=r"description\.es"):
         load_catalogue(_write(tmp_path, [bad]))
 
 

@@ -323,6 +323,19 @@ async def test_other_answers_after_details_pick_nothing(text: str) -> None:
     assert not values.get("selected_activity_ids")
 
 
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+async def test_the_details_are_in_the_delegates_language(language: str) -> None:
+    hub = get_catalogue().get("who-mrna-technology-transfer-hub")
+    assert hub is not None
+    slots = NEED | {"suggested_activity_ids": [hub.id], "language": language}
+    _, said = await run(
+        ActionDescribeActivity(),
+        tracker("tell me more about the first one", intent="ask_activity_details", slots=slots),
+    )
+    assert said[0]["description"] == hub.description.get(language)
+    assert said[0]["summary"] == hub.summary.get(language)
+
+
 async def test_the_details_reply_carries_the_activity_id_for_a_later_pick() -> None:
     slots = NEED | {"suggested_activity_ids": ["who-mrna-technology-transfer-hub"]}
     _, said = await run(

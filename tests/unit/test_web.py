@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from bot.catalogue.loader import get_catalogue
 from bot.runner import free_port
 from bot.settings import get_settings
 from bot.store.db import engine_for
@@ -130,6 +131,17 @@ def test_the_catalogue_api_filters_and_speaks_the_language(client: TestClient) -
     )
     one = client.get(f"/api/catalogue/{found['data'][0]['id']}", params={"language": "es"}).json()
     assert one["id"] == found["data"][0]["id"]
+
+
+def test_one_activity_is_described_in_the_language_asked_for(client: TestClient) -> None:
+    activity = get_catalogue().activities[0]
+    for language in ("en", "fr", "es"):
+        one = client.get(f"/api/catalogue/{activity.id}", params={"language": language}).json()
+        assert one["title"] == activity.title.get(language)
+        assert one["description"] == activity.description.get(language)
+    spanish = client.get("/api/catalogue", params={"language": "es"}).json()["data"][0]
+    listed = get_catalogue().get(spanish["id"])
+    assert listed is not None and spanish["description"] == listed.description.es
 
 
 def test_the_catalogue_api_refuses_unknown_filters_and_ids(client: TestClient) -> None:
