@@ -7,6 +7,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import contact_url, say, slot_events
 from bot.conversation import unclear
+from bot.conversation.introduction import is_introduction
 from bot.conversation.replies import Reply
 from bot.conversation.request_form import REQUEST_FORM_SLOTS
 from bot.conversation.turn import REQUEST_FORM, Turn
@@ -53,6 +54,10 @@ class ActionHandleUnclear(Action):
         if unclear.describes_a_need(turn):
             # The message already went through slot extraction: start the form with it.
             return [*slot_events(unclear.need_fields(turn)), FollowupAction(REQUEST_FORM)]
+        if is_introduction(turn.text):
+            # "Good morning, I work at the Ministry of Health of Kenya": office and country are
+            # already taken from it; the form asks about the need next.
+            return [FollowupAction(REQUEST_FORM)]
         reply = "utter_chitchat" if turn.intent == "chitchat" else "utter_default"
         say(dispatcher, [Reply(reply)])
         return []

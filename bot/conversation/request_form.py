@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.conversation import catalogue_questions, suggestions
+from bot.conversation.introduction import is_introduction
 from bot.conversation.replies import Reply, echo
 from bot.conversation.turn import Turn
 from bot.conversation.understand import FREE_TEXT_SLOTS, NEED_AREAS
@@ -221,6 +222,8 @@ def _acknowledge_change(slot: str, result: Validation, turn: Turn) -> None:
     volunteered = slot == "organizations" and turn.requested_slot in IDENTITY_SLOTS
     if slot not in CORRECTABLE or new is None or new == old or (old is None and not volunteered):
         return
+    if isinstance(new, str) and isinstance(old, str) and new.casefold() == old.casefold():
+        return  # the same answer, only tidied ("ministry of health" -> "Ministry of health")
     if turn.requested_slot in (slot, "confirmed"):
         return  # the question itself or the summary's correction: the re-ask shows it
     if slot == "description" and isinstance(old, str) and str(new).startswith(old):
@@ -248,7 +251,7 @@ def _need_area(value: Any, turn: Turn) -> Validation:
 
 def _description(value: Any, turn: Turn) -> Validation:
     text = str(value).strip()
-    if not extract.is_substantive(text):
+    if not extract.is_substantive(text) or is_introduction(text):
         return Validation({"description": None}, [Reply("utter_invalid_description")])
     updates: dict[str, Any] = {"description": text[:4000]}
     # The description also tells which topics to route on.
@@ -332,7 +335,8 @@ def _institution(value: Any, turn: Turn) -> Validation:
 
 def _requester_name(value: Any, turn: Turn) -> Validation:
     name = extract.person_name(str(value))
-    if name is None:
+    # "Zimbabwe" answers which government, not who is writing (the institution check, too).
+    if name is None or _just_a_country(name):
         return Validation({"requester_name": None}, [Reply("utter_invalid_requester_name")])
     return Validation({"requester_name": name})
 

@@ -8,6 +8,7 @@ by the request form like any answer.
 import re
 from typing import Any
 
+from bot.conversation.introduction import is_introduction
 from bot.conversation.turn import REQUEST_FORM, STATUS_FORM, Turn
 from bot.members import get_directory
 from bot.nlu import extract
@@ -147,7 +148,7 @@ def _describes_need(turn: Turn, requested: str | None) -> bool:
 
 def _description(turn: Turn) -> dict[str, Any]:
     """The delegate's own account of the need; later additions are appended, not lost."""
-    if not extract.is_substantive(turn.text):
+    if not extract.is_substantive(turn.text) or is_introduction(turn.text):
         return {}
     current = turn.slot("description")
     if not current:

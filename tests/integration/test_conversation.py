@@ -124,6 +124,41 @@ def test_an_opening_paragraph_is_not_asked_again(stack: Stack, delegate: Delegat
     assert filed["organizations"] == ["WTO"]
 
 
+@pytest.mark.parametrize(
+    ("opening", "need"),
+    [
+        # Not training examples: written for this test only, in three languages.
+        (
+            "Good morning, I am a counsellor at the Ministry of Health of Zimbabwe",
+            "we want to manufacture mRNA vaccines locally and need the know-how",
+        ),
+        (
+            "Bonjour, je travaille au ministère du Commerce du Togo",
+            "nous voulons fabriquer des vaccins à ARNm localement et avons besoin du savoir-faire",
+        ),
+        (
+            "Buenas tardes, le escribo desde el Ministerio de Salud de Panamá",
+            "queremos fabricar vacunas de ARNm en el país y necesitamos los conocimientos técnicos",
+        ),
+    ],
+)
+def test_a_self_introduction_is_kept_and_the_need_is_still_asked(
+    stack: Stack, delegate: Delegate, opening: str, need: str
+) -> None:
+    delegate.say(opening)
+    # Office and country are taken; the introduction is not the need, so the area and the
+    # description are asked, and the suggestions fit the need told next.
+    assert delegate.expecting == "need_area"
+    delegate.say('/inform{"need_area":"vaccines"}')
+    assert delegate.expecting == "description"
+    delegate.say(need)
+    assert delegate.expecting == "activity_choice"
+    assert "who-mrna-technology-transfer-hub" in delegate.offered[0]["payload"]
+    delegate.say("/none_of_these")
+    # Government and institution came with the introduction: the name is next.
+    assert delegate.expecting == "requester_name"
+
+
 def test_more_about_the_need_while_choosing_brings_suggestions_that_fit_it(
     stack: Stack, delegate: Delegate
 ) -> None:

@@ -1,0 +1,118 @@
+"""A self-introduction gives the office, country and name, and is never the need itself."""
+
+import pytest
+
+from actions.misc import ActionHandleUnclear
+from bot.conversation.introduction import is_introduction
+from bot.conversation.request_form import validate
+from bot.conversation.turn import Turn
+from bot.conversation.understand import understand
+from tests.utils.rasa import responses, run, tracker
+
+INTRODUCTIONS = [
+    "Good morning, I work at the ministry of health of Zimbabwe",
+    "Hello, I am from the Ministry of Health of Kenya",
+    "Hi, this is Maria from the Philippines FDA",
+    "hello I'm the trade attaché of Viet Nam in Geneva",
+    "Dear colleagues, I'm writing on behalf of the Ministry of Industry of Bangladesh",
+    "Bonjour, je travaille au ministère de la santé du Sénégal",
+    "Je suis Awa Koné, du ministère du commerce de Côte d'Ivoire",
+    "Buenos días, trabajo en el Ministerio de Comercio de Perú",
+    "Hola, soy de Bolivia",
+]
+NEEDS = [
+    "I am Dr. Nadia Rahman from the Ministry of Commerce of Malaysia; shipments of PPE are held "
+    "up by export restrictions",
+    "Kenya needs help with vaccine patents",
+    "Ministry of Health of Ghana, local production of syringes",
+    "We are Kenya and we want to know about compulsory licensing",
+    "Ministerio de Salud de Perú: necesitamos asesoría sobre patentes de antivirales",
+    "Hello from Nepal, we have a question about oxygen concentrator tariffs",
+    "Our ministry of trade wants to reduce tariffs on medical goods",
+    "le ministère veut savoir si un médicament est protégé par un brevet",
+]
+
+
+@pytest.mark.parametrize("text", INTRODUCTIONS)
+def test_a_self_introduction_is_recognised(text: str) -> None:
+    assert is_introduction(text)
+
+
+@pytest.mark.parametrize("text", [*NEEDS, "we need help", "Hello", "patents"])
+def test_a_need_or_a_plain_message_is_not_an_introduction(text: str) -> None:
+    assert not is_introduction(text)
+
+
+def turn(text: str, **kwargs: object) -> Turn:
+    return Turn.from_tracker(tracker(text, **kwargs))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("intent", ["inform", "describe_need"])
+def test_an_opening_introduction_fills_office_and_country_but_not_the_need(intent: str) -> None:
+    updates = understand(
+        turn(
+            "Dear colleagues, I'm writing on behalf of the Ministry of Industry of Bangladesh",
+            intent=intent,
+            earlier_user_messages=0,
+        )
+    )
+    assert updates["member"] == "Bangladesh"
+    assert updates["institution"] == "Ministry of Industry of Bangladesh"
+    assert "description" not in updates
+
+
+def test_an_opening_need_with_an_introduction_is_the_description() -> None:
+    text = "Hello from Nepal, we have a question about oxygen concentrator tariffs"
+    updates = understand(turn(text, intent="describe_need", earlier_user_messages=0))
+    assert updates["description"] == text
+
+
+def test_an_introduction_given_as_the_need_is_asked_again() -> None:
+    result = validate(
+        "description",
+        "Hello, I am from the Ministry of Health of Kenya",
+        turn("x", active_loop="request_form", slots={"requested_slot": "description"}),
+    )
+    assert result.updates == {"description": None}
+    assert [r.response for r in result.replies] == ["utter_invalid_description"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Good morning, I work at the ministry of health of Zimbabwe",
+        # "trade" names a topic, but here it is the attaché's title, not the need.
+        "hello I'm the trade attaché of Viet Nam in Geneva",
+    ],
+)
+async def test_an_introduction_rasa_did_not_classify_starts_the_request_without_a_need(
+    text: str,
+) -> None:
+    events, said = await run(ActionHandleUnclear(), tracker(text, intent="nlu_fallback"))
+    assert responses(said) == []
+    assert events == [{"event": "followup", "name": "request_form", "timestamp": None}]
+
+
+def test_a_country_typed_as_the_name_is_asked_again() -> None:
+    result = validate(
+        "requester_name",
+        "Zimbabwe",
+        turn("Zimbabwe", active_loop="request_form", slots={"requested_slot": "requester_name"}),
+    )
+    assert result.updates == {"requester_name": None}
+    assert [r.response for r in result.replies] == ["utter_invalid_requester_name"]
+
+
+def test_an_institution_only_tidied_by_the_form_is_not_announced_as_a_change() -> None:
+    result = validate(
+        "institution",
+        "ministry of health of Zimbabwe",
+        turn(
+            "we would like help on the local manufacturing of vaccines",
+            active_loop="request_form",
+            slots={"requested_slot": "need_area", "institution": "ministry of health of Zimbabwe"},
+            previous={"institution": "ministry of health of Zimbabwe"},
+        ),
+    )
+    assert result.updates == {"institution": "Ministry of health of Zimbabwe"}
+    assert result.replies == []
