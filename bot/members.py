@@ -32,7 +32,7 @@ _FILLER = frozenset(
 )
 # Words shared by many names ("Marshall Islands" is no typo of "Ísland"): never fuzzy alone.
 _GENERIC = frozenset(
-    """island islands isla islas ile iles republic republique republica kingdom royaume reino
+    """island islands isla islas ile iles republic republique republica rep dem kingdom royaume reino
     state states etat estado united unidos unis union federal democratic people peoples
     north south east west nord sud new saint st santa sainte""".split()  # noqa: SIM905
 )
@@ -106,8 +106,17 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+# Words of official names that delegates abbreviate ("Rep. Dominicana", "Rép. dém. du
+# Congo", "Kyrgyz Rep."): names and what is typed are both read with one short form, so an
+# abbreviation finds the full name exactly instead of a fuzzy near-miss ("Dominica").
+_SHORT_FORMS = {
+    **dict.fromkeys(("republic", "republica", "republique", "rep", "repub"), "rep"),
+    **dict.fromkeys(("democratic", "democratica", "democratique", "dem"), "dem"),
+}
+
+
 def _tokens(text: str) -> tuple[str, ...]:
-    return tuple(_TOKEN.findall(_fold(text)))
+    return tuple(_SHORT_FORMS.get(t, t) for t in _TOKEN.findall(_fold(text)))
 
 
 def _variants(key: tuple[str, ...]) -> list[tuple[str, ...]]:

@@ -128,6 +128,18 @@ def test_ldc_flags_follow_the_un_list_at_end_of_2024(directory: MemberDirectory)
         ("Saint Vincent & the Grenadines", "Saint Vincent and the Grenadines"),
         ("KEN", "Kenya"),
         ("GBR", "United Kingdom"),
+        # Abbreviated official names: the Dominican Republic is not Dominica.
+        *[
+            (t, "Dominican Republic")
+            for t in ("Rep. Dominicana", "Rep Dominicana", "Dominican Rep.", "Rép. dominicaine")
+        ],
+        ("Dominicana", "Dominican Republic"),
+        ("Dominica", "Dominica"),
+        ("Rep. Dem. del Congo", "Democratic Republic of the Congo"),
+        ("Dem. Rep. of the Congo", "Democratic Republic of the Congo"),
+        ("Rep. Centroafricana", "Central African Republic"),
+        ("Kyrgyz Rep.", "Kyrgyz Republic"),
+        ("Rép. tchèque", "Czech Republic"),
     ],
 )
 def test_known_names_aliases_and_codes_resolve_exactly(
