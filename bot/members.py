@@ -32,7 +32,8 @@ _FILLER = frozenset(
 )
 # Words shared by many names ("Marshall Islands" is no typo of "Ísland"): never fuzzy alone.
 _GENERIC = frozenset(
-    """island islands isla islas ile iles republic republique republica rep dem kingdom royaume reino
+    """island islands isla islas ile iles republic republique republica rep dem kingdom royaume
+    reino
     state states etat estado united unidos unis union federal democratic people peoples
     north south east west nord sud new saint st santa sainte""".split()  # noqa: SIM905
 )

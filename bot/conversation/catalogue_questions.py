@@ -70,8 +70,14 @@ def which_activity(turn: Turn) -> Activity | None:
             return found
     batch = suggestions.current_batch(turn)
     words = " ".join([turn.words_text, *turn.entity_values("activity")])
-    chosen = suggestions.ordinal_choice(words, batch) or suggestions.named_choice(words, batch)
+    chosen = (
+        suggestions.ordinal_choice(words, batch)
+        or suggestions.named_choice(words, batch)
+        or suggestions.mentioned_choice(words, batch)
+    )
     if not chosen:
         everything = [a.id for a in catalogue.activities]
-        chosen = suggestions.named_choice(words, everything)
+        chosen = suggestions.named_choice(words, everything) or suggestions.proper_named(
+            words, everything
+        )
     return catalogue.get(chosen[0]) if chosen else None

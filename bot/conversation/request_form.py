@@ -114,7 +114,10 @@ def _read_activity_choice(turn: Turn) -> dict[str, Any]:
     """A pick, "more", "none of these", "continue" — or moving on to other details."""
     if suggestions.wants_more(turn):
         return {"activity_choice": MORE}
-    if not turn.is_payload and suggestions.asks_details(turn.text):
+    if not turn.is_payload and (
+        suggestions.asks_details(turn.text)
+        or (suggestions.asks_what(turn.text) and catalogue_questions.which_activity(turn))
+    ):
         return {"activity_choice": DETAILS}
     chosen = suggestions.picked(turn)
     if chosen.unknown:

@@ -12,10 +12,12 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from bot.catalogue.index import index_for
 from bot.catalogue.labels import FORMAT_LABELS, ORGANIZATION_LABELS, PAST_NOTE, label
 from bot.catalogue.loader import get_catalogue
 from bot.catalogue.ranking import NeedQuery, Suggestion, suggest
 from bot.catalogue.schema import Activity, Catalogue
+from bot.catalogue.text import analyze
 from bot.conversation.replies import Reply
 from bot.conversation.turn import Turn
 from bot.members import get_directory
@@ -157,7 +159,8 @@ _TAKE = re.compile(
     r"|\b(?:ajoute[rz]?|prene[zs]|choisisse[zs]|selectionne[rz]?|garde[rz]?)"
     r"\s+(?:la|le|les|ca|celle ci|celui ci)\b"
     r"|\bm interesse\b|\bnous interesse\b|\binscri\w*"
-    r"|\b(?:la|lo|las|los)\s+(?:quiero|queremos|elijo|elegimos|tomo|tomamos|selecciono)\b"
+    r"|\b(?:la|lo|las|los)\s+(?:quiero|queremos|elijo|elegimos|tomo|tomamos|selecciono"
+    r"|agrego|agregamos|anado|anadimos|incluyo|incluimos)\b"
     r"|\b(?:agreg|anad|seleccion|elij|tom)\w*(?:la|lo|las|los)\b"
     r"|\b(?:me|nos) interesa\b|\binscrib\w*"
 )
@@ -220,6 +223,45 @@ _DETAILS = re.compile(
 
 def asks_details(text: str) -> bool:
     return bool(_DETAILS.search(fold(text).replace("'", " ")))
+
+
+# "What is COVAX exactly?", "qué es Pat-INFORMED?": a question about one activity when it
+# names one (see `mentioned_choice`), otherwise nothing in particular.
+_WHAT = re.compile(
+    r"\b(?:what (?:is|s|are|does|do)|whats|how does|qu est ce que?|c est quoi|que (?:es|son"
+    r"|ofrece|hace|propone)|en que consiste|de que (?:se )?trata|que (?:propose|fait|offre))\b"
+)
+
+
+def asks_what(text: str) -> bool:
+    return bool(_WHAT.search(fold(text).replace("'", " ")))
+
+
+def proper_named(text: str, among: list[str]) -> list[str]:
+    """The first activity of `among` whose proper name or acronym the words contain."""
+    named = index_for(get_catalogue()).named(text)
+    return [i for i in among if i in named][:1]
+
+
+def mentioned_choice(text: str, batch: list[str]) -> list[str]:
+    """The one activity among `batch` that the words point at: by a proper name ("COVAX",
+    "C-TAP") or, failing that, clearly best by the rarity of the activity's own words that the
+    message uses ("Pat-INFORMED", "the MPP", "the vaccine trade tracker")."""
+    if named := proper_named(text, batch):
+        return named
+    index = index_for(get_catalogue())
+    terms = {t.term for t in analyze(text)}
+    scored = sorted(
+        (
+            (sum(index.specificity(t) for t in terms & index.term_sets[index.position[i]]), i)
+            for i in batch
+        ),
+        reverse=True,
+    )
+    if not scored or scored[0][0] <= 0:
+        return []
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    return [scored[0][1]] if scored[0][0] >= 1.5 * runner_up else []
 
 
 def wants_more(turn: Turn) -> bool:

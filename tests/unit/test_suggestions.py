@@ -362,3 +362,61 @@ async def test_asking_about_an_activity_the_nlu_missed_gives_its_details_not_a_p
     assert "selected_activity_ids" not in result["slots"]
     assert result["slots"]["activity_choice"] is None
     assert result["said"] == ["utter_activity_details"]
+
+
+VACCINE_BATCH = [
+    "who-covax-facility",
+    "wto-imf-vaccine-trade-tracker",
+    "who-mi4a-vaccine-market-information",
+]
+PATENT_BATCH = [
+    "wipo-pat-informed",
+    "who-mpp-covid-antiviral-licences",
+    "who-ip-public-health-technical-cooperation",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "batch", "described"),
+    [
+        ("what is covax exactly?", VACCINE_BATCH, "who-covax-facility"),
+        ("what does the vaccine trade tracker do?", VACCINE_BATCH, "wto-imf-vaccine-trade-tracker"),
+        ("qué es Pat-INFORMED?", PATENT_BATCH, "wipo-pat-informed"),
+        ("c'est quoi le MPP ?", PATENT_BATCH, "who-mpp-covid-antiviral-licences"),
+    ],
+)
+async def test_what_is_an_activity_on_screen_gives_its_details_not_a_pick(
+    text: str, batch: list[str], described: str
+) -> None:
+    slots = NEED | {"requested_slot": "activity_choice", "suggested_activity_ids": batch}
+    events, said = await run(
+        ValidateRequestForm(),
+        tracker(
+            text, intent="nlu_fallback", slots=slots, previous=slots, active_loop="request_form"
+        ),
+    )
+    values = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert "selected_activity_ids" not in values
+    assert responses(said) == ["utter_activity_details"]
+    assert said[0]["activity_id"] == described
+
+
+async def test_a_question_naming_no_activity_on_screen_is_not_answered_with_details() -> None:
+    slots = NEED | {"requested_slot": "activity_choice", "suggested_activity_ids": VACCINE_BATCH}
+    _, said = await run(
+        ValidateRequestForm(),
+        tracker(
+            "what is the difference?",
+            intent="nlu_fallback",
+            slots=slots,
+            previous=slots,
+            active_loop="request_form",
+        ),
+    )
+    assert "utter_activity_details" not in responses(said)
+
+
+@pytest.mark.parametrize("text", ["la agrego", "sí, la agregamos", "lo incluimos"])
+def test_spanish_ways_of_taking_the_activity_just_described(text: str) -> None:
+    assert suggestions.takes_it(text)
+    assert not suggestions.takes_it("no, no la agrego")
