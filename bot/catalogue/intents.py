@@ -7,6 +7,8 @@ a French or Spanish need maps to the same concepts as an English one.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -55,3 +57,43 @@ def read_intents(text: str) -> Intents:
         # Weak words ("technology", "test") say little about the area on their own.
         need_areas=frozenset(h.label for h in areas if not h.weak),
     )
+
+
+# How delegates state their government's WTO status. It is a fact about the delegate, not
+# about the need: left in the text, "we are an accession candidate" matched every activity
+# whose audience names accession candidates, and crowded out what they asked for.
+_STATUS = (
+    (
+        "accession_candidate",
+        re.compile(
+            r"\b(?:(?:wto )?accession candidates?"
+            r"|acceding (?:government|country|countries|member)s?"
+            r"|(?:in the process of|negotiating) (?:our |the )?(?:wto )?accession"
+            r"|candidat(?:e|s|es)? a l.accession|en (?:voie|cours|processus) d.accession"
+            r"|(?:pays|gouvernements?) (?:accedants?|en accession)"
+            r"|candidat[oa]s? a la adhesion|en proceso de adhesion|(?:pais|gobierno) en adhesion)\b"
+        ),
+    ),
+    (
+        "observer",
+        re.compile(r"\b(?:observers?|observateur(?:s|trice|trices)?|observador(?:es|a|as)?)\b"),
+    ),
+)
+
+
+def _fold_in_place(text: str) -> str:
+    """Lower-case, accent-free text of exactly the same length (positions stay valid)."""
+    return "".join((unicodedata.normalize("NFKD", ch)[:1] or ch).lower() for ch in text)
+
+
+def split_status(text: str) -> tuple[str | None, str]:
+    """The WTO status the delegate states in `text`, and the text with those words blanked
+    (same length, so positions in it still point into the original)."""
+    folded = _fold_in_place(text)
+    status: str | None = None
+    chars = list(text)
+    for label, pattern in _STATUS:
+        for m in pattern.finditer(folded):
+            status = status or label
+            chars[m.start() : m.end()] = " " * (m.end() - m.start())
+    return status, "".join(chars)

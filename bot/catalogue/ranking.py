@@ -18,14 +18,14 @@ way their reason says they are past.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.catalogue.index import CatalogueIndex, index_for
-from bot.catalogue.intents import Intents, read_intents
+from bot.catalogue.intents import Intents, read_intents, split_status
 from bot.catalogue.loader import get_catalogue
 from bot.catalogue.reasons import build_reason, matched_phrases
 from bot.catalogue.schema import Activity, Catalogue
-from bot.catalogue.text import Token, analyze, bigrams
+from bot.catalogue.text import Token, analyze, bigrams, terms
 
 NO_PREFERENCE = "not_sure"
 
@@ -40,8 +40,9 @@ class Weights:
     topic: float = 0.2  # scaled by the share of the delegate's topics covered
     format: float = 0.15  # activity has a format that answers what the delegate asked for
     org: float = 0.15  # offered by a preferred organization
-    accession: float = 0.4  # accession-related offer for an accession candidate
+    accession: float = 0.4  # the accession offer, for an accession candidate
     observer: float = 0.2  # observers are, in practice, acceding governments
+    open_to_status: float = 0.25  # share of that lift for the other offers open to them
     ldc: float = 0.1
     # A delegate unsure whom to ask is best served by the joint request channel of all three.
     joint_if_unsure: float = 0.8
@@ -122,14 +123,34 @@ def _structured(activity: Activity, query: NeedQuery, need: _Need, w: Weights) -
         bonus += w.org
     if NO_PREFERENCE in query.organizations and _is_joint_channel(activity):
         bonus += w.joint_if_unsure
-    if "accession_candidate" in activity.priority_groups:
-        if query.member_status == "accession_candidate":
-            bonus += w.accession
-        elif query.member_status == "observer":
-            bonus += w.observer
     if query.ldc and "ldc" in activity.priority_groups:
         bonus += w.ldc
     return bonus
+
+
+# What each status is called, to find the offer dedicated to it (the accession programme).
+_STATUS_WORDS = {
+    "accession_candidate": "accession candidate acceding government",
+    "observer": "observer acceding government accession",
+}
+
+
+def _lift_one_for_status(
+    index: CatalogueIndex, scores: list[float], status: str | None, w: Weights
+) -> None:
+    """An accession candidate (or observer) sees the offer dedicated to acceding governments
+    lifted, and the other offers open to them a little: their status is a reason to mention
+    accession help, not to let every such offer crowd out what they asked for (vaccine
+    regulation, say)."""
+    bonus = {"accession_candidate": w.accession, "observer": w.observer}.get(status or "", 0.0)
+    activities = index.catalogue.activities
+    flagged = [i for i, a in enumerate(activities) if "accession_candidate" in a.priority_groups]
+    if not bonus or not flagged or status is None:
+        return
+    fit = index.scores(terms(_STATUS_WORDS[status]))
+    best = max(flagged, key=lambda i: (fit[i], scores[i], -i))
+    for i in flagged:
+        scores[i] += bonus if i == best else bonus * w.open_to_status
 
 
 def _normalised(values: list[float]) -> list[float]:
@@ -162,6 +183,7 @@ def _scores(
         w.bm25_share * b + (1 - w.bm25_share) * c + _structured(a, query, need, w)
         for a, b, c in zip(activities, bm25, chars, strict=True)
     ]
+    _lift_one_for_status(index, scores, query.member_status, w)
     # An open successor fits whatever made the delegate's words fit the mechanism it replaced.
     lifted: dict[int, int] = {}
     for i, activity in enumerate(activities):
@@ -190,6 +212,8 @@ def suggest(
         return []
     excluded = set(exclude_ids)
     formats = set(query.formats)
+    stated, text = split_status(query.text)
+    query = replace(query, text=text, member_status=query.member_status or stated)
     need = _need(query, index)
     tokens = _corrected_tokens(index, query.text)
     scores, lifted = _scores(index, query, need, tokens, weights)

@@ -264,8 +264,22 @@ def mentioned_choice(text: str, batch: list[str]) -> list[str]:
     return [scored[0][1]] if scored[0][0] >= 1.5 * runner_up else []
 
 
+# A one-word "more" the NLU may not be sure of ("plus" is also "plus" in English).
+_MORE = frozenset(
+    {
+        *("more", "others", "other", "next", "more please", "other ones", "more options"),
+        *("plus", "encore", "autres", "d autres", "suivant", "suivantes", "plus svp"),
+        *("plus s il vous plait", "encore d autres", "mas", "otras", "otros", "otra", "siguiente"),
+        *("mas por favor", "otras opciones", "mas opciones"),
+    }
+)
+
+
 def wants_more(turn: Turn) -> bool:
-    return turn.intent == "more_suggestions"
+    if turn.intent == "more_suggestions":
+        return True
+    said = " ".join(fold(turn.text).replace("'", " ").strip(" .!?").split())
+    return not turn.is_payload and said in _MORE
 
 
 def need_changed(turn: Turn) -> bool:

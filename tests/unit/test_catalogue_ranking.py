@@ -6,7 +6,7 @@ import pytest
 
 from bot.catalogue import NeedQuery, get_catalogue, search, suggest
 from bot.catalogue.evaluate import load_all
-from bot.catalogue.intents import read_intents
+from bot.catalogue.intents import read_intents, split_status
 from bot.catalogue.labels import PAST_NOTE
 from bot.catalogue.text import terms
 
@@ -186,6 +186,54 @@ def test_accession_candidates_see_accession_offers_higher() -> None:
     target = "wto-accession-technical-assistance"
     assert target in acceding[:3]
     assert target not in plain or acceding.index(target) < plain.index(target)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("we need advice on vaccine regulation and lot release", "en"),
+        ("nous avons besoin de conseils sur la réglementation des vaccins", "fr"),
+        ("necesitamos asesoría sobre la regulación de vacunas", "es"),
+    ],
+)
+def test_an_accession_candidate_still_gets_what_the_need_asks_for(text: str, language: str) -> None:
+    found = suggest(
+        NeedQuery(text=text, member_status="accession_candidate", language=language), limit=3
+    )
+    ids = [s.activity.id for s in found]
+    # One accession offer at most is lifted by the status; the need decides the rest.
+    open_to_candidates = [s for s in found if "accession_candidate" in s.activity.priority_groups]
+    assert len(open_to_candidates) <= 2, ids
+    assert any(
+        "regulation" in s.activity.topics and "WHO" in s.activity.organizations for s in found
+    ), ids
+
+
+@pytest.mark.parametrize(
+    ("stated", "plain", "status"),
+    [
+        (
+            "We are an accession candidate and need advice on vaccine regulation",
+            "We need advice on vaccine regulation",
+            "accession_candidate",
+        ),
+        (
+            "Nous sommes observateurs et cherchons de l'aide pour produire des médicaments",
+            "Nous cherchons de l'aide pour produire des médicaments",
+            "observer",
+        ),
+        (
+            "Somos un país en proceso de adhesión y queremos formación sobre patentes",
+            "Somos un país y queremos formación sobre patentes",
+            "accession_candidate",
+        ),
+    ],
+)
+def test_a_status_stated_in_the_text_counts_as_the_status_not_as_the_need(
+    stated: str, plain: str, status: str
+) -> None:
+    assert split_status(stated)[0] == status
+    assert _ids(NeedQuery(text=stated)) == _ids(NeedQuery(text=plain, member_status=status))
 
 
 def test_preferred_organization_lifts_its_offers() -> None:

@@ -420,3 +420,16 @@ async def test_a_question_naming_no_activity_on_screen_is_not_answered_with_deta
 def test_spanish_ways_of_taking_the_activity_just_described(text: str) -> None:
     assert suggestions.takes_it(text)
     assert not suggestions.takes_it("no, no la agrego")
+
+
+@pytest.mark.parametrize("text", ["plus", "Plus !", "más", "others"])
+async def test_a_one_word_more_the_nlu_was_unsure_of_shows_the_next_batch(text: str) -> None:
+    first, _ = await ask()
+    shown = first[0]["value"]
+    events, said = await ask(text, intent="nlu_fallback", suggested_activity_ids=shown)
+    assert responses(said) == ["utter_more_suggestions"]
+    [after] = [e["value"] for e in events if e["name"] == "suggested_activity_ids"]
+    assert after[: len(shown)] == shown and len(after) > len(shown)
+    result = await choose(text, "nlu_fallback", slots={"suggested_activity_ids": shown})
+    assert result["slots"]["activity_choice"] is None
+    assert "selected_activity_ids" not in result["slots"]
