@@ -11,7 +11,7 @@ from bot.conversation.understand import FREE_TEXT_SLOTS, NEED_AREAS
 from bot.i18n import field_label, join_values, value_label
 from bot.members import get_directory
 from bot.nlu import extract
-from bot.nlu.text import fold
+from bot.nlu.text import fold, words
 
 ORGANIZATIONS = ("WHO", "WIPO", "WTO")
 # The order questions are asked in; slots already filled are skipped.
@@ -316,6 +316,17 @@ _NOT_AN_INSTITUTION = frozenset(
 )
 
 
+_ORGANIZATION_WORDS = frozenset(
+    {"who", "oms", "wipo", "ompi", "wto", "omc", "the", "la", "el", "l", "and", "et", "y"}
+)
+
+
+def _just_the_organizations(text: str) -> bool:
+    """ "OMS" answers which organization to ask, not where the delegate works."""
+    said = set(words(text))
+    return bool(said) and said <= _ORGANIZATION_WORDS
+
+
 def _just_a_country(text: str) -> bool:
     """ "Centrafrique" answers which government, not which ministry."""
     match = get_directory().resolve(text)
@@ -331,6 +342,7 @@ def _institution(value: Any, turn: Turn) -> Validation:
         or not any(ch.isalpha() for ch in text)
         or fold(text) in _NOT_AN_INSTITUTION
         or _just_a_country(text)
+        or _just_the_organizations(text)
     ):
         return Validation({"institution": None}, [Reply("utter_invalid_institution")])
     return Validation({"institution": text[0].upper() + text[1:]})

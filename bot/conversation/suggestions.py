@@ -143,6 +143,8 @@ def picked(turn: Turn) -> Picked:
             [i for i in from_payload if i not in catalogue_ids],
         )
     ids = [i for i in from_payload if i in catalogue_ids]
+    if _done_answer(turn.text):
+        return Picked(ids, [])
     text = extract.without_ending(turn.text)
     ids += ordinal_choice(text, batch) or named_choice(text + " " + " ".join(from_payload), batch)
     if not ids and (described := just_described(turn)) in catalogue_ids and takes_it(text):
@@ -200,13 +202,15 @@ def named_choice(text: str, batch: list[str]) -> list[str]:
     folded = fold(text)
     if len(folded) < 4:
         return []
+    # A short word matches part of many titles ("listo" ~ "Lista de la OMC"): only exactly.
+    needed = 95 if len(folded) < 8 else 80
     by_id = {a.id: a for a in get_catalogue().activities}
     best: tuple[float, str] | None = None
     for activity_id in batch:
         activity = by_id[activity_id]
         names = [fold(t) for t in (activity.title.en, activity.title.fr, activity.title.es)]
         score = max(fuzz.partial_ratio(folded, n) for n in names)
-        if score >= 80 and (best is None or score > best[0]):
+        if score >= needed and (best is None or score > best[0]):
             best = (score, activity_id)
     return [best[1]] if best else []
 
@@ -293,6 +297,19 @@ def need_changed(turn: Turn) -> bool:
 
 
 _CONTINUE = re.compile(r"\b(continue|continuer|continuar|next|suivant|siguiente)\b")
+# Whole answers that end the step: "listo" must not pick "Lista de la OMC…" by its title.
+_DONE_ANSWERS = frozenset(
+    {
+        *("done", "all done", "finished", "that s it", "thats it", "that s all", "thats all"),
+        *("c est bon", "c est tout", "fini", "c est fini", "termine", "ca suffit", "ca ira"),
+        *("listo", "lista", "listos", "ya", "ya esta", "terminado", "termine", "nada mas"),
+        *("eso es todo", "es todo", "con eso basta", "ok listo", "vale listo"),
+    }
+)
+
+
+def _done_answer(text: str) -> bool:
+    return " ".join(fold(text).replace("'", " ").strip(" .!?").split()) in _DONE_ANSWERS
 
 
 def finished(turn: Turn) -> str | None:
@@ -300,7 +317,12 @@ def finished(turn: Turn) -> str | None:
     if turn.intent == "none_of_these":
         return NONE
     text = fold(turn.text)
-    if turn.intent in ("affirm", "deny") or _CONTINUE.search(text) or extract.ends_choosing(text):
+    if (
+        turn.intent in ("affirm", "deny")
+        or _CONTINUE.search(text)
+        or extract.ends_choosing(text)
+        or _done_answer(text)
+    ):
         return DONE if turn.slot("selected_activity_ids") else NONE
     return None
 

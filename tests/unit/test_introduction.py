@@ -116,3 +116,14 @@ def test_an_institution_only_tidied_by_the_form_is_not_announced_as_a_change() -
     )
     assert result.updates == {"institution": "Ministry of health of Zimbabwe"}
     assert result.replies == []
+
+
+@pytest.mark.parametrize("answer", ["OMS", "la OMC", "WHO and WTO"])
+def test_one_of_the_three_organizations_is_not_the_delegates_institution(answer: str) -> None:
+    result = validate(
+        "institution",
+        answer,
+        turn(answer, active_loop="request_form", slots={"requested_slot": "institution"}),
+    )
+    assert result.updates == {"institution": None}
+    assert [r.response for r in result.replies] == ["utter_invalid_institution"]

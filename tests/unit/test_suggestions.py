@@ -433,3 +433,32 @@ async def test_a_one_word_more_the_nlu_was_unsure_of_shows_the_next_batch(text: 
     result = await choose(text, "nlu_fallback", slots={"suggested_activity_ids": shown})
     assert result["slots"]["activity_choice"] is None
     assert "selected_activity_ids" not in result["slots"]
+
+
+TRADE_BATCH = [
+    "wto-covid-trade-measures-monitoring",  # "Lista de la OMC de medidas comerciales…" in es
+    "wto-trade-facilitation-critical-medical-goods",
+    "wto-trade-facilitation-agreement-facility",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("listo", "nlu_fallback"),
+        ("Listo.", "affirm"),
+        ("c'est bon", "nlu_fallback"),
+        ("done", "inform"),
+    ],
+)
+async def test_done_ends_the_step_and_never_picks_a_title_that_looks_like_it(
+    text: str, intent: str
+) -> None:
+    slots = {
+        "suggested_activity_ids": TRADE_BATCH,
+        "selected_activity_ids": [TRADE_BATCH[1]],
+        "language": "es",
+    }
+    result = await choose(text, intent, slots=slots)
+    assert "selected_activity_ids" not in result["slots"]
+    assert result["slots"]["activity_choice"] == suggestions.DONE
