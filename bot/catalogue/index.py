@@ -42,6 +42,10 @@ CHAR_NGRAMS = (3, 5)
 # Query words the index does not know are corrected to the closest indexed term within
 # this many edits (none for short words, where a typo usually lands on another word).
 MIN_TYPO_LENGTH = 5
+# A delegate names an activity by its title when they use this share of its title's words
+# (titles of at least this many words; shorter ones are too generic to tell).
+TITLE_SHARE = 0.7
+TITLE_WORDS_MIN = 3
 
 
 def concept_tokens(activity: Activity) -> list[str]:
@@ -94,6 +98,11 @@ def activity_char_text(activity: Activity, examples: tuple[ExampleNeed, ...] = (
     return " ".join(content_words(" . ".join(parts)))
 
 
+def _distinctive(title: str) -> set[str]:
+    """A title's words without years and "COVID-19", which every other title shares."""
+    return {t for t in terms(title) if not t.isdigit() and t != "covid"}
+
+
 def _typo_budget(term: str) -> int:
     if len(term) < MIN_TYPO_LENGTH:
         return 0
@@ -133,13 +142,28 @@ class CatalogueIndex:
         self.position = {a.id: i for i, a in enumerate(self.catalogue.activities)}
         # Typos are corrected towards the catalogue's own words: the examples have typos too.
         self._words = sorted(t for t in self.doc_freq if "_" not in t and "@" not in t)
+        self._title_words = [
+            [_distinctive(a.title.get(language)) for language in LANGUAGES]
+            for a in self.catalogue.activities
+        ]
         self._names = PhraseMatcher(
             {a.id: set(a.names) for a in self.catalogue.activities if a.names}
         )
 
     def named(self, text: str) -> frozenset[str]:
-        """Ids of the activities whose proper name or acronym appears in `text`."""
-        return frozenset(self._names.labels(text, typos=False)) if text.strip() else frozenset()
+        """Ids of the activities whose proper name or acronym appears in `text`, or most of
+        whose title does ("le cours virtuel commerce et santé publique de l'OMC")."""
+        if not text.strip():
+            return frozenset()
+        said = set(terms(text))
+        titled = {
+            a.id
+            for a, words in zip(self.catalogue.activities, self._title_words, strict=True)
+            if any(
+                len(w) >= TITLE_WORDS_MIN and len(w & said) >= TITLE_SHARE * len(w) for w in words
+            )
+        }
+        return frozenset(self._names.labels(text, typos=False)) | titled
 
     def correct(self, query_terms: list[str]) -> list[str]:
         """Replace unknown terms by the closest indexed term within the typo budget."""

@@ -6,6 +6,7 @@ import pytest
 
 from bot.catalogue import NeedQuery, get_catalogue, search, suggest
 from bot.catalogue.evaluate import load_all
+from bot.catalogue.index import index_for
 from bot.catalogue.intents import read_intents, split_status
 from bot.catalogue.labels import PAST_NOTE
 from bot.catalogue.text import terms
@@ -68,6 +69,24 @@ def test_a_past_mechanism_named_by_the_delegate_is_suggested_as_past() -> None:
     results = suggest(NeedQuery(text="Is COVAX still running?"))
     covax = next(s for s in results if s.activity.id == "who-covax-facility")
     assert covax.reason.endswith(PAST_NOTE["en"])
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("I'd like to take the virtual course on trade and public health focused on COVID", "en"),
+        ("Je voudrais suivre le cours virtuel commerce et santé publique de l'OMC", "fr"),
+        ("Quisiera seguir el curso virtual sobre comercio y salud pública de la OMC", "es"),
+    ],
+)
+def test_a_past_course_named_by_its_title_is_suggested_as_past(text: str, language: str) -> None:
+    results = suggest(NeedQuery(text=text, language=language))
+    course = next(
+        s for s in results if s.activity.id == "wto-virtual-course-trade-public-health-covid"
+    )
+    assert course.reason.endswith(PAST_NOTE[language])
+    # Naming most of a title is naming the activity; sharing a few of its words is not.
+    assert not index_for(get_catalogue()).named("we need training on trade and health")
 
 
 def test_raw_materials_is_not_a_request_for_event_materials() -> None:
