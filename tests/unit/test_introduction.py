@@ -67,14 +67,18 @@ def test_an_opening_need_with_an_introduction_is_the_description() -> None:
     assert updates["description"] == text
 
 
+def refused(slot: str, answer: str) -> list[str]:
+    """The re-asks when `answer` is given to the question for `slot` (none if it is taken)."""
+    asked = turn(answer, active_loop="request_form", slots={"requested_slot": slot})
+    result = validate(slot, answer, asked)
+    return [r.response for r in result.replies] if result.updates == {slot: None} else []
+
+
 def test_an_introduction_given_as_the_need_is_asked_again() -> None:
-    result = validate(
-        "description",
-        "Hello, I am from the Ministry of Health of Kenya",
-        turn("x", active_loop="request_form", slots={"requested_slot": "description"}),
-    )
-    assert result.updates == {"description": None}
-    assert [r.response for r in result.replies] == ["utter_invalid_description"]
+    assert refused("description", "Hello, I am from the Ministry of Health of Kenya") == [
+        "utter_invalid_description"
+    ]
+    assert not refused("description", "Kenya needs help with vaccine patents")
 
 
 @pytest.mark.parametrize(
@@ -94,13 +98,8 @@ async def test_an_introduction_rasa_did_not_classify_starts_the_request_without_
 
 
 def test_a_country_typed_as_the_name_is_asked_again() -> None:
-    result = validate(
-        "requester_name",
-        "Zimbabwe",
-        turn("Zimbabwe", active_loop="request_form", slots={"requested_slot": "requester_name"}),
-    )
-    assert result.updates == {"requester_name": None}
-    assert [r.response for r in result.replies] == ["utter_invalid_requester_name"]
+    assert refused("requester_name", "Zimbabwe") == ["utter_invalid_requester_name"]
+    assert not refused("requester_name", "Tendai Moyo")
 
 
 def test_an_institution_only_tidied_by_the_form_is_not_announced_as_a_change() -> None:
@@ -120,10 +119,5 @@ def test_an_institution_only_tidied_by_the_form_is_not_announced_as_a_change() -
 
 @pytest.mark.parametrize("answer", ["OMS", "la OMC", "WHO and WTO"])
 def test_one_of_the_three_organizations_is_not_the_delegates_institution(answer: str) -> None:
-    result = validate(
-        "institution",
-        answer,
-        turn(answer, active_loop="request_form", slots={"requested_slot": "institution"}),
-    )
-    assert result.updates == {"institution": None}
-    assert [r.response for r in result.replies] == ["utter_invalid_institution"]
+    assert refused("institution", answer) == ["utter_invalid_institution"]
+    assert not refused("institution", f"Ministry of Health, liaison with {answer}")
