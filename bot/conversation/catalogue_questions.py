@@ -75,6 +75,8 @@ def which_activity(turn: Turn) -> Activity | None:
         or suggestions.named_choice(words, batch)
         or suggestions.mentioned_choice(words, batch)
     )
+    if not chosen and (last := suggestions.just_mentioned(turn)) and suggestions.says_it(words):
+        chosen = [last]  # "what is it exactly?" right after it was added or described
     if not chosen:
         everything = [a.id for a in catalogue.activities]
         chosen = suggestions.named_choice(words, everything) or suggestions.proper_named(

@@ -174,6 +174,33 @@ def takes_it(text: str) -> bool:
     return bool(_TAKE.search(folded)) and not _NOT.search(folded)
 
 
+# "It", "this one", "ça", "esa": the activity the conversation was just about.
+_IT = re.compile(
+    r"\b(?:it|this one|that one|this|that|ca|cela|celle ci|celui ci|celle la|celui la|la|le"
+    r"|eso|esa|ese|esta|este|esto)\b"
+)
+
+
+def says_it(text: str) -> bool:
+    return bool(_IT.search(fold(text).replace("'", " ").replace("-", " ")))
+
+
+def just_mentioned(turn: Turn) -> str | None:
+    """The activity the assistant's last answer described, or else added to the request."""
+    if described := just_described(turn):
+        return described
+    users = [i for i, e in enumerate(turn.events) if e.get("event") == "user"]
+    if len(users) < 2:
+        return None
+    last_answer = turn.events[users[-2] + 1 : users[-1]]
+    added = [
+        e["value"]
+        for e in last_answer
+        if e.get("event") == "slot" and e.get("name") == "selected_activity_ids" and e.get("value")
+    ]
+    return str(added[-1][-1]) if added else None
+
+
 def just_described(turn: Turn) -> str | None:
     """The activity whose details the assistant gave right before the latest message."""
     latest = max((i for i, e in enumerate(turn.events) if e.get("event") == "user"), default=0)

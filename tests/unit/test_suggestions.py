@@ -453,3 +453,24 @@ async def test_done_ends_the_step_and_never_picks_a_title_that_looks_like_it(
     result = await choose(text, intent, slots=slots)
     assert "selected_activity_ids" not in result["slots"]
     assert result["slots"]["activity_choice"] == suggestions.DONE
+
+
+@pytest.mark.parametrize("text", ["what is it exactly?", "c'est quoi ça ?", "¿qué es eso?"])
+async def test_what_is_it_right_after_a_pick_describes_what_was_picked(text: str) -> None:
+    picked = VACCINE_BATCH[1]
+    slots = NEED | {
+        "requested_slot": "activity_choice",
+        "suggested_activity_ids": VACCINE_BATCH,
+        "selected_activity_ids": [picked],
+    }
+    t = tracker(
+        text, intent="nlu_fallback", slots=slots, previous=slots, active_loop="request_form"
+    )
+    # The assistant's previous answer added it (a slot event after the delegate's last message).
+    added = {"event": "slot", "name": "selected_activity_ids", "value": [picked]}
+    t.events.insert(len(t.events) - 1, added)
+    events, said = await run(ValidateRequestForm(), t)
+    assert responses(said) == ["utter_activity_details"]
+    assert said[0]["activity_id"] == picked
+    values = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert values.get("selected_activity_ids", [picked]) == [picked]
