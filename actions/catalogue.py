@@ -85,5 +85,8 @@ class ActionSearchCatalogue(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        say(dispatcher, [catalogue_questions.search_reply(Turn.from_tracker(tracker))])
+        turn = Turn.from_tracker(tracker)
+        if turn.corrects_need:
+            return []  # "actually it's about oxygen concentrators": the form takes it as the need
+        say(dispatcher, [catalogue_questions.search_reply(turn)])
         return []

@@ -11,6 +11,7 @@ from bot.conversation.introduction import is_introduction
 from bot.conversation.replies import Reply
 from bot.conversation.request_form import REQUEST_FORM_SLOTS
 from bot.conversation.turn import REQUEST_FORM, Turn
+from bot.nlu import extract
 
 
 class ActionHandoff(Action):
@@ -60,6 +61,21 @@ class ActionHandleUnclear(Action):
             return [FollowupAction(REQUEST_FORM)]
         reply = "utter_chitchat" if turn.intent == "chitchat" else "utter_default"
         say(dispatcher, [Reply(reply)])
+        return []
+
+
+class ActionNoOutsideAQuestion(Action):
+    """ "No" when no question is open ends the conversation politely; "I don't know" (what to
+    ask for) is answered with examples and the need areas instead of a goodbye."""
+
+    def name(self) -> str:
+        return "action_no_outside_a_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        unsure = extract.unsure(Turn.from_tracker(tracker).text)
+        say(dispatcher, [Reply("utter_what_need" if unsure else "utter_goodbye")])
         return []
 
 

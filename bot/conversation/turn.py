@@ -107,7 +107,21 @@ class Turn:
     def interrupts(self) -> bool:
         if self.ends_choosing:
             return False
+        if self.corrects_need:
+            return False
         return self.intent in INTERRUPTIONS and self.confidence >= INTERRUPTION_CONFIDENCE
+
+    @property
+    def corrects_need(self) -> bool:
+        """ "Actually it's not about diagnostics, it's about oxygen concentrators" in the form:
+        a new account of the need, whatever the NLU made of it (a catalogue question, say)."""
+        return (
+            self.active_loop == REQUEST_FORM
+            and not self.is_payload
+            and extract.changes_mind(self.text)
+            and bool(extract.need_areas(self.text) or extract.topics(self.text))
+            and extract.is_substantive(self.text)
+        )
 
     @property
     def ends_choosing(self) -> bool:

@@ -5,7 +5,6 @@ or change their mind ("actually it's about medicines"). Values found here are va
 by the request form like any answer.
 """
 
-import re
 from typing import Any
 
 from bot.conversation.introduction import is_introduction
@@ -13,18 +12,11 @@ from bot.conversation.turn import REQUEST_FORM, STATUS_FORM, Turn
 from bot.members import get_directory
 from bot.nlu import extract
 from bot.nlu.language import SUPPORTED, Context, choose
-from bot.nlu.text import fold
 
 NEED_AREAS = ("vaccines", "medicines", "technologies")
 # Slots whose answer is free text: while one is asked, words in the answer are not
 # read as other fields ("Ministry of Health, vaccines unit" is not a change of need).
 FREE_TEXT_SLOTS = frozenset({"requester_name", "institution", "email", "member"})
-_CHANGE_OF_MIND = re.compile(
-    r"\b(actually|instead|rather|changed? my mind|not .+ but|correction|sorry|i meant|"
-    r"en fait|plutot|finalement|je voulais dire|je me suis trompe|au lieu de|et non pas|"
-    r"en realidad|mejor dicho|mas bien|quise decir|me equivoque|en vez de|en lugar de|"
-    r"perdon|pardon)\b"
-)
 
 
 def understand(turn: Turn) -> dict[str, Any]:
@@ -40,7 +32,7 @@ def understand(turn: Turn) -> dict[str, Any]:
     correcting = (
         requested == "confirmed"
         or turn.intent in ("correct_field", "deny")
-        or bool(_CHANGE_OF_MIND.search(fold(text)))
+        or extract.changes_mind(text)
     )
     answering_free_text = (
         requested in FREE_TEXT_SLOTS and not correcting and not turn.describes_need
@@ -141,7 +133,7 @@ def _from_buttons(turn: Turn) -> dict[str, Any]:
 
 
 def _describes_need(turn: Turn, requested: str | None) -> bool:
-    if turn.intent in ("describe_need", "request_assistance"):
+    if turn.intent in ("describe_need", "request_assistance") or turn.corrects_need:
         return True
     return turn.intent == "inform" and requested in (None, "need_area")
 

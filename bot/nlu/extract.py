@@ -20,6 +20,33 @@ ORGANIZATIONS = ("WHO", "WIPO", "WTO")
 EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 
 
+# "Actually", "en fait", "en realidad": the delegate corrects something said before.
+_CHANGE_OF_MIND = re.compile(
+    r"\b(actually|instead|rather|changed? my mind|not .+ but|correction|sorry|i meant|"
+    r"en fait|plutot|finalement|je voulais dire|je me suis trompe|au lieu de|et non pas|"
+    r"en realidad|mejor dicho|mas bien|quise decir|me equivoque|en vez de|en lugar de|"
+    r"perdon|pardon)\b"
+)
+
+
+def changes_mind(text: str) -> bool:
+    """The message corrects something said before ("actually it's about oxygen")."""
+    return bool(_CHANGE_OF_MIND.search(fold(text)))
+
+
+# "I don't know", "je ne sais pas", "no sé": the delegate is unsure, not refusing.
+_UNSURE = re.compile(
+    r"\b(?:(?:i )?(?:don t|dont|do not) know|not sure|no idea|dunno|unsure|no clue"
+    r"|(?:je )?(?:ne )?sais pas|aucune idee|pas sur|j en sais rien"
+    r"|no (?:lo )?se|ni idea|no estoy segur[oa]|no sabemos|ne savons pas)\b"
+)
+
+
+def unsure(text: str) -> bool:
+    """The delegate says they do not know (what to ask for, which option)."""
+    return bool(_UNSURE.search(fold(text).replace("'", " ")))
+
+
 def need_areas(text: str) -> list[str]:
     """Need areas mentioned, the most specific first."""
     return need_area_matcher().labels(text)

@@ -159,6 +159,32 @@ def test_a_self_introduction_is_kept_and_the_need_is_still_asked(
     assert delegate.expecting == "requester_name"
 
 
+def test_unsure_then_a_corrected_need_is_what_gets_filed(stack: Stack, delegate: Delegate) -> None:
+    delegate.say("hi")
+    delegate.say("I don't know")
+    # Not a goodbye: examples and the need areas.
+    assert "Goodbye" not in delegate.text
+    assert len(delegate.last["messages"][-1]["buttons"]) == 3
+    delegate.say('/inform{"need_area":"technologies"}')
+    delegate.say("we have problems importing test kits, customs takes weeks")
+    assert delegate.expecting == "activity_choice"
+    first = [b["payload"] for b in delegate.offered]
+    # Heard by the NLU as a catalogue question; taken as the corrected need.
+    delegate.say("actually it's not about diagnostics, it's about oxygen concentrators")
+    assert delegate.expecting == "activity_choice"
+    assert [b["payload"] for b in delegate.offered] != first
+    delegate.say("/none_of_these")
+    for answer in ("Kenya", "Ministry of Health", "Amina Diallo", "amina.diallo@health.go.ke"):
+        delegate.say(answer)
+    delegate.say("WTO")
+    delegate.say("yes")
+    assert delegate.expecting == "confirmed"
+    delegate.say("yes")
+    [filed] = requests_of(stack, delegate.sender_id)
+    assert "oxygen concentrators" in str(filed["description"])
+    assert "test kits" in str(filed["description"])
+
+
 def test_more_about_the_need_while_choosing_brings_suggestions_that_fit_it(
     stack: Stack, delegate: Delegate
 ) -> None:

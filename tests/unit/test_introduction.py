@@ -1,8 +1,10 @@
-"""A self-introduction gives the office, country and name, and is never the need itself."""
+"""Openings and asides: a self-introduction gives the office, country and name and is never the
+need itself; "I don't know" is not a goodbye; a corrected need is taken as the need."""
 
 import pytest
 
-from actions.misc import ActionHandleUnclear
+from actions.catalogue import ActionSearchCatalogue
+from actions.misc import ActionHandleUnclear, ActionNoOutsideAQuestion
 from bot.conversation.introduction import is_introduction
 from bot.conversation.request_form import validate
 from bot.conversation.turn import Turn
@@ -121,3 +123,47 @@ def test_an_institution_only_tidied_by_the_form_is_not_announced_as_a_change() -
 def test_one_of_the_three_organizations_is_not_the_delegates_institution(answer: str) -> None:
     assert refused("institution", answer) == ["utter_invalid_institution"]
     assert not refused("institution", f"Ministry of Health, liaison with {answer}")
+
+
+@pytest.mark.parametrize(
+    ("text", "reply"),
+    [
+        ("I don't know", "utter_what_need"),
+        ("je ne sais pas trop", "utter_what_need"),
+        ("no sé", "utter_what_need"),
+        ("not sure", "utter_what_need"),
+        ("no thanks", "utter_goodbye"),
+        ("non merci", "utter_goodbye"),
+    ],
+)
+async def test_i_dont_know_after_the_greeting_gets_help_and_no_gets_a_goodbye(
+    text: str, reply: str
+) -> None:
+    _, said = await run(ActionNoOutsideAQuestion(), tracker(text, intent="deny"))
+    assert responses(said) == [reply]
+
+
+CORRECTION = "actually it's not about diagnostics, it's about oxygen concentrators"
+
+
+async def test_a_corrected_need_heard_as_a_catalogue_question_is_left_to_the_form() -> None:
+    slots = {"requested_slot": "activity_choice", "need_area": "technologies"}
+    choosing = tracker(CORRECTION, intent="ask_catalogue", slots=slots, active_loop="request_form")
+    _, said = await run(ActionSearchCatalogue(), choosing)
+    assert said == []
+    # Outside the form, or without a change of mind, it is a catalogue question.
+    _, said = await run(ActionSearchCatalogue(), tracker(CORRECTION, intent="ask_catalogue"))
+    assert responses(said) != []
+
+
+def test_a_corrected_need_while_choosing_is_added_to_the_description() -> None:
+    before = "we have problems importing test kits, customs takes weeks"
+    slots = {
+        "requested_slot": "activity_choice",
+        "need_area": "technologies",
+        "description": before,
+    }
+    updates = understand(
+        turn(CORRECTION, intent="ask_catalogue", slots=slots, active_loop="request_form")
+    )
+    assert updates["description"] == f"{before}\n{CORRECTION}"
