@@ -328,12 +328,20 @@ _NEW_VALUE = re.compile(
     r"\s*(?P<value>\S.*)$"
 )
 _FIELD_OF = {"name": "requester_name", "nom": "requester_name", "nombre": "requester_name"}
+# "my name is wrong, it's Amina Diallo-Traoré", "mon nom est faux, c'est …", "el nombre está
+# mal, es …": the field judged wrong, then its right value.
+_WRONG_THEN_VALUE = re.compile(
+    r"\b(?P<field>name|nom|nombre|institution|institucion|organisme|organismo|agency|agence"
+    r"|agencia)\b[^,;.:!?]{0,20}?\b(?:wrong|incorrect|misspelled|faux|incorrecte?|mal ecrit"
+    r"|mal|erroneo|incorrecto)\b\W*(?:it s|its|it is|it should be|should be|c est|ce doit etre"
+    r"|il faut|es|debe ser|deberia ser|seria)?\s*:?\s*(?P<value>\S.*)$"
+)
 
 
 def corrected_value(text: str) -> tuple[str, str] | None:
     """(field, value) when the delegate gives a name or an institution's new value."""
     folded = fold(text)
-    m = _NEW_VALUE.search(folded)
+    m = _WRONG_THEN_VALUE.search(folded) or _NEW_VALUE.search(folded)
     if m is None:
         return None
     value = text_span(text, folded, m.start("value"), len(folded)).strip(" .,;!\"'«»")

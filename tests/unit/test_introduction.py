@@ -4,6 +4,7 @@ need itself; "I don't know" is not a goodbye; a corrected need is taken as the n
 import pytest
 
 from actions.catalogue import ActionSearchCatalogue
+from actions.forms import ValidateRequestForm
 from actions.misc import ActionHandleUnclear, ActionNoOutsideAQuestion
 from bot.conversation.introduction import is_introduction
 from bot.conversation.request_form import validate
@@ -167,3 +168,35 @@ def test_a_corrected_need_while_choosing_is_added_to_the_description() -> None:
         turn(CORRECTION, intent="ask_catalogue", slots=slots, active_loop="request_form")
     )
     assert updates["description"] == f"{before}\n{CORRECTION}"
+
+
+async def test_a_name_corrected_at_the_email_question_is_taken_and_not_read_as_an_email() -> None:
+    before = {
+        "requested_slot": "email",
+        "need_area": "technologies",
+        "description": "we have problems importing test kits",
+        "member": "Kenya",
+        "institution": "Pharmacy and Poisons Board",
+        "requester_name": "Amina Diallo",
+    }
+    text = "sorry my name is wrong, it's Amina Diallo-Traoré"
+    read = understand(
+        turn(
+            text, intent="correct_field", slots=before, previous=before, active_loop="request_form"
+        )
+    )
+    assert read["requester_name"] == "Amina Diallo-Traoré"
+    events, said = await run(
+        ValidateRequestForm(),
+        tracker(
+            text,
+            intent="correct_field",
+            slots=before | read,
+            previous=before,
+            active_loop="request_form",
+        ),
+    )
+    values = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert values["requester_name"] == "Amina Diallo-Traoré"
+    assert "utter_invalid_email" not in responses(said)
+    assert values.get("email") is None
