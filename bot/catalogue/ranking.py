@@ -277,7 +277,14 @@ def search(
         and (include_past or a.is_open)
     ]
     if q.strip():
-        rows = [(a, s) for a, s in rows if s > 0]
+        # Matches are the activities sharing a word with the question; they are ordered as
+        # suggestions are (words, character n-grams, the concepts the question names).
+        query = NeedQuery(text=q, language=language)
+        need = _need(query, index)
+        tokens = _corrected_tokens(index, q)
+        ranking, _ = _scores(index, query, need, tokens, WEIGHTS)
+        order = {a.id: ranking[i] for i, a in enumerate(catalogue.activities)}
+        rows = [(a, order[a.id]) for a, s in rows if s > 0]
         rows.sort(key=lambda r: (not r[0].is_open, -r[1], r[0].id))
     else:
         rows.sort(key=lambda r: (not r[0].is_open, r[0].title.get(language).lower()))

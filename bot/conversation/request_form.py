@@ -90,6 +90,8 @@ def _about_something_else(turn: Turn, slot: str) -> bool:
     if turn.describes_need:
         return True
     corrected = [f for f in _changed_fields(turn) if f != slot]
+    if "email" in corrected and extract.email_in(turn.text):
+        return True  # an email given early is the email, taken by `understand`
     if "organizations" in corrected and extract.preferred_organizations(turn.words_text):
         return True  # "I'd rather talk to WTO" is not a name, an institution or an email
     return bool(corrected) and turn.intent in ("correct_field", "deny", "describe_need")
@@ -254,7 +256,9 @@ def _need_area(value: Any, turn: Turn) -> Validation:
 
 def _description(value: Any, turn: Turn) -> Validation:
     text = str(value).strip()
-    if not extract.is_substantive(text) or is_introduction(text):
+    # An email address alone ("lucia.gomez@cancilleria.gob.ar") says nothing of the need.
+    words_besides_email = extract.EMAIL.sub(" ", text)
+    if not extract.is_substantive(words_besides_email) or is_introduction(text):
         return Validation({"description": None}, [Reply("utter_invalid_description")])
     updates: dict[str, Any] = {"description": text[:4000]}
     # The description also tells which topics to route on.

@@ -94,8 +94,13 @@ class PhraseMatcher:
             best = process.extractOne(
                 word, self._single.keys(), scorer=OSA.distance, score_cutoff=budget
             )
-            # The shorter of the two words bounds the edits: "procedure" is not "procure".
-            if best is not None and 0 < best[1] <= _typo_budget(best[0]):
+            # The shorter of the two words bounds the edits: "procedure" is not "procure"; and
+            # typos rarely touch the first letter: "informacion" is not "formacion" (training).
+            if (
+                best is not None
+                and 0 < best[1] <= _typo_budget(best[0])
+                and best[0][:1] == word[:1]
+            ):
                 term = best[0]
                 yield Hit(self._single[term], m.start(), word, self._is_weak(term))
 

@@ -89,6 +89,19 @@ def test_a_past_course_named_by_its_title_is_suggested_as_past(text: str, langua
     assert not index_for(get_catalogue()).named("we need training on trade and health")
 
 
+def test_search_orders_matches_as_suggestions_are_ordered() -> None:
+    # "ADPIC" also occurs in the accession programme's text; the question is about vaccines.
+    found = search(
+        "quisiera información sobre el acuerdo sobre los ADPIC y las vacunas",
+        topic="intellectual_property",
+        need_area="vaccines",
+        language="es",
+    )
+    ids = [a.id for a in found[:3]]
+    assert "wto-mc12-trips-decision-implementation" in ids
+    assert "wto-accession-technical-assistance" not in ids
+
+
 def test_raw_materials_is_not_a_request_for_event_materials() -> None:
     assert not read_intents("our vaccine plant lacks raw materials").wants_reference
     assert read_intents("the materials of the 2022 workshop").wants_reference

@@ -3,6 +3,7 @@
 import pytest
 
 from bot.nlu import extract
+from bot.nlu.lexicon import load_lexicon
 
 
 @pytest.mark.parametrize(
@@ -250,3 +251,13 @@ def test_a_corrected_value_given_with_its_field(
     text: str, expected: tuple[str, str] | None
 ) -> None:
     assert extract.corrected_value(text) == expected
+
+
+def test_a_real_word_near_a_lexicon_term_is_not_read_as_its_typo() -> None:
+    formats = load_lexicon("formats")
+    # "información" is two edits from "formación" (training) but starts differently.
+    assert "training" not in formats.labels("quisiera información sobre el ADPIC")
+    assert "training" not in formats.labels("we need information on patents")
+    # Typos inside a word are still read.
+    assert "training" in formats.labels("necesitamos formacoin para funcionarios")
+    assert "training" in formats.labels("we need trainnig on TRIPS")

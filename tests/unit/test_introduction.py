@@ -200,3 +200,32 @@ async def test_a_name_corrected_at_the_email_question_is_taken_and_not_read_as_a
     assert values["requester_name"] == "Amina Diallo-Traoré"
     assert "utter_invalid_email" not in responses(said)
     assert values.get("email") is None
+
+
+def test_an_email_alone_is_not_a_description_of_the_need() -> None:
+    assert refused("description", "lucia.gomez@cancilleria.gob.ar") == ["utter_invalid_description"]
+    assert not refused("description", "we need the tariffs on oxygen concentrators, a@b.org")
+
+
+async def test_an_email_given_at_the_name_question_is_taken_as_the_email() -> None:
+    before = {
+        "requested_slot": "requester_name",
+        "need_area": "vaccines",
+        "description": "WHO prequalification for our vaccine manufacturers",
+        "member": "India",
+        "institution": "CDSCO",
+    }
+    text = "rahul.sharma@cdsco.nic.in"
+    read = understand(
+        turn(text, intent="inform", slots=before, previous=before, active_loop="request_form")
+    )
+    assert read["email"] == text
+    events, said = await run(
+        ValidateRequestForm(),
+        tracker(
+            text, intent="inform", slots=before | read, previous=before, active_loop="request_form"
+        ),
+    )
+    values = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert values["email"] == text
+    assert "utter_invalid_requester_name" not in responses(said)
