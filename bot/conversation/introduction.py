@@ -12,7 +12,8 @@ from bot.members import get_directory
 from bot.nlu import extract
 from bot.nlu.text import fold, words
 
-# A role, with what usually qualifies it ("trade attaché", "first secretary").
+# A role, with what usually qualifies it ("trade attaché", "first secretary", "conseiller
+# commercial").
 _ROLE = re.compile(
     r"\b(?:(?:trade|health|commercial|economic|ip|first|second|third|deputy|chief|senior"
     r"|commerce|sante|salud|comercio|premier|premiere|primer|primera|segundo|segunda)\s+)*"
@@ -22,6 +23,9 @@ _ROLE = re.compile(
     r"|directrice|ministre|ambassadeur|ambassadrice|chef|responsable|secretaire|consejero"
     r"|consejera|delegado|delegada|directora|jefe|jefa|ministro|ministra|embajador|embajadora"
     r"|funcionario|funcionaria|encargado|encargada|secretario|secretaria)\b"
+    # …and what follows it in French and Spanish ("conseiller commercial", "agregado comercial").
+    r"(?:\s+(?:commerciale?|economique|comercial|economic[oa]|juridique|juridic[oa]|principale?"
+    r"|adjointe?|adjunt[oa]|charge de [a-z]+|a cargo de [a-z]+))*"
 )
 # Words that only carry the introduction: greetings, "I work at", "on behalf of", places.
 _INTRO_TEXT = """

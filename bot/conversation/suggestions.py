@@ -105,11 +105,22 @@ class _Rankings:
         key = (query, shown)
         ranked = self.found.pop(key, None)
         if ranked is None:
-            ranked = tuple(suggest(query, limit=BATCH, exclude_ids=shown, catalogue=catalogue))
+            ranked = _preferred_first(
+                suggest(query, limit=BATCH * 4, exclude_ids=shown, catalogue=catalogue), query
+            )[:BATCH]
             if len(self.found) >= self.size:
                 del self.found[next(iter(self.found))]
         self.found[key] = ranked
         return ranked
+
+
+def _preferred_first(found: list[Suggestion], query: NeedQuery) -> tuple[Suggestion, ...]:
+    """With one or two organizations preferred ("WIPO only"), their fitting offers come first;
+    the others still follow, so a preference never empties the list."""
+    preferred = {o for o in query.organizations if o in ("WHO", "WIPO", "WTO")}
+    if not preferred or len(preferred) == 3:
+        return tuple(found)
+    return tuple(sorted(found, key=lambda s: not preferred.intersection(s.activity.organizations)))
 
 
 _ranked = _Rankings()
@@ -224,9 +235,14 @@ def ordinal_choice(text: str, batch: list[str]) -> list[str]:
     return chosen
 
 
+_ORGANIZATION_WORDS = frozenset({"who", "oms", "wipo", "ompi", "wto", "omc", "l'ompi", "l'oms"})
+_ORGANIZATION_WORDS |= {"l'omc", "only", "just", "solo", "seulement", "uniquement", "please"}
+
+
 def named_choice(text: str, batch: list[str]) -> list[str]:
     """An activity named by (part of) its title, among those just shown."""
-    folded = fold(text)
+    # Every title names its organizations: "WIPO only" names no activity.
+    folded = " ".join(w for w in fold(text).split() if w not in _ORGANIZATION_WORDS)
     if len(folded) < 4:
         return []
     # A short word matches part of many titles ("listo" ~ "Lista de la OMC"): only exactly.
@@ -314,13 +330,17 @@ def wants_more(turn: Turn) -> bool:
 
 
 def need_changed(turn: Turn) -> bool:
-    """The delegate changed the need area, or told more about the need, while choosing:
-    what was shown was ranked for what they had said before."""
+    """The delegate changed the need area, told more about the need, or said which
+    organizations they prefer, while choosing: what was shown was ranked without it."""
     area = turn.previous_slots.get("need_area")
     if area is not None and turn.slot("need_area") not in (None, area):
         return True
     described = turn.previous_slots.get("description")
-    return bool(described) and turn.slot("description") not in (None, described)
+    if described and turn.slot("description") not in (None, described):
+        return True
+    # "WIPO only": the organizations they prefer now count in what is shown.
+    preferred = turn.slot("organizations")
+    return bool(preferred) and preferred != turn.previous_slots.get("organizations")
 
 
 _CONTINUE = re.compile(r"\b(continue|continuer|continuar|next|suivant|siguiente)\b")

@@ -115,7 +115,7 @@ _PREFERENCE = re.compile(
     r"\b(?:prefer|prefers|preferably|rather|would like to (?:talk|speak|work) (?:to|with)"
     r"|talk to|speak to|speak with|only with|prefere|preferons|preferez|plutot"
     r"|parler (?:a|avec)|uniquement|seulement|prefiero|preferimos|preferiblemente"
-    r"|mejor con|hablar con|solo con|solamente)\b"
+    r"|mejor con|hablar con|solo con|solamente|only|just|solo|unicamente)\b"
 )
 
 

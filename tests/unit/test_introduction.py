@@ -22,6 +22,8 @@ INTRODUCTIONS = [
     "Je suis Awa Koné, du ministère du commerce de Côte d'Ivoire",
     "Buenos días, trabajo en el Ministerio de Comercio de Perú",
     "Hola, soy de Bolivia",
+    "Bonjour, je suis le conseiller commercial de la Mission permanente du Tchad à Genève",
+    "soy el agregado comercial de Colombia en Ginebra",
 ]
 NEEDS = [
     "I am Dr. Nadia Rahman from the Ministry of Commerce of Malaysia; shipments of PPE are held "

@@ -10,6 +10,7 @@ from actions.misc import ActionGoodbyePending
 from bot.catalogue.loader import get_catalogue
 from bot.conversation import suggestions
 from bot.conversation.turn import Turn
+from bot.conversation.understand import understand
 from tests.utils.rasa import responses, run, tracker
 
 NEED = {
@@ -474,3 +475,42 @@ async def test_what_is_it_right_after_a_pick_describes_what_was_picked(text: str
     assert said[0]["activity_id"] == picked
     values = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     assert values.get("selected_activity_ids", [picked]) == [picked]
+
+
+@pytest.mark.parametrize("text", ["WIPO only", "just WIPO please", "solo la OMPI"])
+async def test_an_organization_preferred_while_choosing_brings_its_offers(text: str) -> None:
+    first, _ = await ask()
+    shown = first[0]["value"]
+    read = understand(
+        Turn.from_tracker(
+            tracker(
+                text,
+                intent="inform",
+                slots=NEED | {"requested_slot": "activity_choice", "suggested_activity_ids": shown},
+                active_loop="request_form",
+            )
+        )
+    )
+    assert read["organizations"] == ["WIPO"]
+    before = NEED | {"requested_slot": "activity_choice", "suggested_activity_ids": shown}
+    events, said = await run(
+        ValidateRequestForm(),
+        tracker(
+            text, intent="inform", slots=before | read, previous=before, active_loop="request_form"
+        ),
+    )
+    values = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert values["activity_choice"] is None  # asked again, with new suggestions
+    assert "selected_activity_ids" not in values
+    assert responses(said) == ["utter_field_updated"]
+    after_form = before | read | {"activity_choice": None}
+    events, _ = await run(
+        ActionAskActivityChoice(),
+        tracker(
+            text, intent="inform", slots=after_form, previous=before, active_loop="request_form"
+        ),
+    )
+    [after] = [e["value"] for e in events if e["name"] == "suggested_activity_ids"]
+    catalogue = get_catalogue()
+    new = [catalogue.get(i) for i in after[len(shown) :]]
+    assert new and all(a is not None and "WIPO" in a.organizations for a in new[:2])
