@@ -139,6 +139,8 @@ def _read_activity_choice(turn: Turn) -> dict[str, Any]:
             if turn.slot("selected_activity_ids")
             else suggestions.NONE
         }
+    if extract.preferred_organizations(turn.text):
+        return {}  # "WTO only", already heard: the list already puts WTO first
     return {"activity_choice": turn.text}
 
 

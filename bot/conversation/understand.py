@@ -5,6 +5,7 @@ or change their mind ("actually it's about medicines"). Values found here are va
 by the request form like any answer.
 """
 
+import re
 from typing import Any
 
 from bot.conversation.introduction import is_introduction
@@ -12,6 +13,7 @@ from bot.conversation.turn import REQUEST_FORM, STATUS_FORM, Turn
 from bot.members import get_directory
 from bot.nlu import extract
 from bot.nlu.language import SUPPORTED, Context, choose
+from bot.nlu.text import fold
 
 NEED_AREAS = ("vaccines", "medicines", "technologies")
 # Slots whose answer is free text: while one is asked, words in the answer are not
@@ -116,12 +118,62 @@ def _is_opening(turn: Turn) -> bool:
 
 
 def _member_in(turn: Turn) -> str | None:
+    """The delegate's own government named in running text; not a country the need is about
+    ("importer du paxlovid générique depuis l'Inde" is not a delegate from India)."""
     directory = get_directory()
+    text = turn.text
     for value in turn.entity_values("member"):
-        if match := directory.resolve(value):
+        if (match := directory.resolve(value)) and _own_government(text, value):
             return match.member.name
-    matches = directory.find_in_text(turn.text)
-    return matches[0].member.name if matches else None
+    for found in directory.find_in_text(text):
+        if _own_government(text, found.matched):
+            return found.member.name
+    return None
+
+
+# What comes before a country that is the delegate's own: "we are", "I'm from", "the
+# government of", "notre pays", "soy de", "the country is"…
+_OWN_BEFORE = re.compile(
+    r"(?:\b(?:we are|we re|i am|i m|this is|here is|greetings|hello|hi|good (?:morning|afternoon"
+    r"|evening)|government of|mission of|delegation of|on behalf of|representing|represent"
+    r"|our country(?: is)?|my country(?: is)?|the country is|country is|government is"
+    r"|nous sommes|je suis|je represente|gouvernement|mission permanente|au nom|notre pays"
+    r"|(?:le )?pays est|soy|somos|represento|gobierno|mision permanente|en nombre|mi pais"
+    r"|nuestro pais|(?:el )?pais es)"
+    r"(?: (?:from|of|de|du|des|d|del|la|le|l|el|les|los|the|en|in|at|a|por|pour))*\s*$)"
+)
+# A country named as the subject or owner: "Kenya needs…", "Ghana's ministry".
+_OWN_AFTER = re.compile(
+    r"^\s*(?:s\b|needs?\b|wants?\b|would like|requests?\b|is seeking|seeks\b|a besoin"
+    r"|souhaite|voudrait|necesita|quiere|desea|solicita|here\b|ici\b|aqui\b)"
+)
+# "from India" right after importing, buying or suppliers is where goods come from.
+_GOODS_FROM = re.compile(
+    r"\b(?:import\w*|export\w*|buy\w*|purchas\w*|procur\w*|ship\w*|suppl\w*|order\w*"
+    r"|manufactur\w*|made|produced|generics?|bring\w*|sourc\w*)\b(?:\W+\w+){0,4}\W*$"
+)
+
+
+def _own_government(text: str, surface: str) -> bool:
+    """Whether `surface` (a government named in `text`) is where the delegate works."""
+    folded, name = fold(text).replace("'", " "), fold(surface).replace("'", " ")
+    at = folded.find(name)
+    if at < 0:
+        return True  # not located (an alias the NLU normalised): keep the NLU's reading
+    before, after = folded[:at], folded[at + len(name) :]
+    if len(folded.split()) <= 5:
+        return True  # "Kenya", "we're Kenya", "de Bolivia": an answer, not a story
+    if (office := extract.institution(text)) and name in fold(office).replace("'", " "):
+        return True  # "the Ministry of Health of Ghana"
+    if _OWN_BEFORE.search(before) or _OWN_AFTER.search(after.replace("'", " ")):
+        return True
+    tail = before.split()
+    if tail[-1:] == ["the"]:
+        tail = tail[:-1]
+    if tail[-1:] == ["from"]:
+        # "Maria from the Philippines FDA", "hello from Nepal"; not "generics from India".
+        return not _GOODS_FROM.search(" ".join(tail[:-1]))
+    return False
 
 
 def _from_buttons(turn: Turn) -> dict[str, Any]:

@@ -514,3 +514,14 @@ async def test_an_organization_preferred_while_choosing_brings_its_offers(text: 
     catalogue = get_catalogue()
     new = [catalogue.get(i) for i in after[len(shown) :]]
     assert new and all(a is not None and "WIPO" in a.organizations for a in new[:2])
+
+
+async def test_a_preference_already_heard_is_not_refused_as_an_unknown_activity() -> None:
+    first, _ = await ask(organizations=["WTO"])
+    shown = first[0]["value"]
+    result = await choose(
+        "WTO only", "inform", slots={"suggested_activity_ids": shown, "organizations": ["WTO"]}
+    )
+    assert "utter_invalid_activity_choice" not in result["said"]
+    assert "activity_choice" not in result["slots"] or result["slots"]["activity_choice"] is None
+    assert "selected_activity_ids" not in result["slots"]

@@ -1,5 +1,7 @@
 """Reading every message for request fields, whatever the assistant asked."""
 
+import pytest
+
 from bot.conversation.turn import Turn
 from bot.conversation.understand import understand
 from tests.utils.rasa import tracker
@@ -177,3 +179,49 @@ def test_a_correction_at_the_summary_that_gives_the_new_name_sets_it() -> None:
 def test_a_correction_that_only_names_the_field_sets_nothing() -> None:
     updates = at_summary("the institution is wrong", institution="Ministry of Health")
     assert "institution" not in updates
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Je veux savoir si on peut utiliser les flexibilités de l'ADPIC pour importer du "
+        "paxlovid générique depuis l'Inde",
+        "We want to import generic paxlovid from India under a compulsory licence",
+        "queremos importar genéricos desde la India para el tratamiento de la COVID",
+        "our suppliers in Germany restrict exports of ventilators to us",
+        "Bonjour, nous voulons exporter des seringues vers le Mali",
+    ],
+)
+def test_a_country_the_need_is_about_is_not_the_delegates_government(text: str) -> None:
+    updates = understand(
+        turn(
+            text,
+            intent="describe_need",
+            active_loop="request_form",
+            slots={"requested_slot": "description", "need_area": "medicines"},
+        )
+    )
+    assert "member" not in updates
+
+
+@pytest.mark.parametrize(
+    ("text", "member"),
+    [
+        ("Hello from Nepal, we have a question about oxygen concentrator tariffs", "Nepal"),
+        (
+            "Hi, this is Maria from the Philippines FDA, we need help on vaccine rules",
+            "Philippines",
+        ),
+        ("Kenya needs help with vaccine patents for local production", "Kenya"),
+        ("Ghana's ministry of health needs oxygen plants urgently", "Ghana"),
+        ("nous sommes le Sénégal et voulons produire des vaccins", "Senegal"),
+        ("I represent Malaysia at the WTO and need advice on export restrictions", "Malaysia"),
+        (
+            "Somos de Bolivia y necesitamos asesoría sobre patentes de antivirales",
+            "Bolivia, Plurinational State of",
+        ),
+    ],
+)
+def test_the_delegates_own_government_in_running_text_is_taken(text: str, member: str) -> None:
+    updates = understand(turn(text, intent="describe_need", earlier_user_messages=0))
+    assert updates["member"] == member
