@@ -64,8 +64,7 @@ def is_introduction(text: str) -> bool:
     rest = _ROLE.sub(" ", folded)
     for part in found:
         rest = rest.replace(part, " ")
-    if extract.email_in(rest):
-        rest = extract.EMAIL.sub(" ", rest)
+    rest = extract.EMAIL.sub(" ", rest)
     if extract.need_areas(rest) or extract.topics(rest):
         return False
     others = [w for w in words(rest) if w not in _INTRO_WORDS and len(w) > 1]

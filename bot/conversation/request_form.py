@@ -325,15 +325,13 @@ _NOT_AN_INSTITUTION = frozenset(
 )
 
 
-_ORGANIZATION_WORDS = frozenset(
-    {"who", "oms", "wipo", "ompi", "wto", "omc", "the", "la", "el", "l", "and", "et", "y"}
-)
+_JOINING_WORDS = frozenset({"the", "la", "el", "l", "and", "et", "y"})
 
 
 def _just_the_organizations(text: str) -> bool:
     """ "OMS" answers which organization to ask, not where the delegate works."""
     said = set(words(text))
-    return bool(said) and said <= _ORGANIZATION_WORDS
+    return bool(said) and said <= extract.organization_acronyms() | _JOINING_WORDS
 
 
 def _just_a_country(text: str) -> bool:

@@ -235,14 +235,15 @@ def ordinal_choice(text: str, batch: list[str]) -> list[str]:
     return chosen
 
 
-_ORGANIZATION_WORDS = frozenset({"who", "oms", "wipo", "ompi", "wto", "omc", "l'ompi", "l'oms"})
-_ORGANIZATION_WORDS |= {"l'omc", "only", "just", "solo", "seulement", "uniquement", "please"}
+_ONLY = frozenset({"only", "just", "solo", "seulement", "uniquement", "please"})
 
 
 def named_choice(text: str, batch: list[str]) -> list[str]:
     """An activity named by (part of) its title, among those just shown."""
     # Every title names its organizations: "WIPO only" names no activity.
-    folded = " ".join(w for w in fold(text).split() if w not in _ORGANIZATION_WORDS)
+    acronyms = extract.organization_acronyms()
+    not_names = acronyms | {f"l'{a}" for a in acronyms} | _ONLY
+    folded = " ".join(w for w in fold(text).split() if w not in not_names)
     if len(folded) < 4:
         return []
     # A short word matches part of many titles ("listo" ~ "Lista de la OMC"): only exactly.
@@ -322,11 +323,15 @@ _MORE = frozenset(
 )
 
 
+def _whole_answer(text: str) -> str:
+    """The message as one folded phrase, for comparing with short answers ("c'est bon !")."""
+    return " ".join(fold(text).replace("'", " ").strip(" .!?").split())
+
+
 def wants_more(turn: Turn) -> bool:
     if turn.intent == "more_suggestions":
         return True
-    said = " ".join(fold(turn.text).replace("'", " ").strip(" .!?").split())
-    return not turn.is_payload and said in _MORE
+    return not turn.is_payload and _whole_answer(turn.text) in _MORE
 
 
 def need_changed(turn: Turn) -> bool:
@@ -356,7 +361,7 @@ _DONE_ANSWERS = frozenset(
 
 
 def _done_answer(text: str) -> bool:
-    return " ".join(fold(text).replace("'", " ").strip(" .!?").split()) in _DONE_ANSWERS
+    return _whole_answer(text) in _DONE_ANSWERS
 
 
 def finished(turn: Turn) -> str | None:

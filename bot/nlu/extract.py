@@ -5,6 +5,7 @@ for the request's fields: they run on every message and tolerate typos.
 """
 
 import re
+from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -109,6 +110,14 @@ def organizations(text: str, *, answer: bool = False) -> list[str]:
 
 
 _SHORT_ANSWER_WORDS = 6
+
+
+@cache
+def organization_acronyms() -> frozenset[str]:
+    """The three organizations' acronyms in every language, folded: who, oms, wipo, ompi…"""
+    lex = organizations_lexicon()
+    return frozenset(fold(a) for org in ORGANIZATIONS for a in lex[org]["acronyms"])
+
 
 # A stated preference for whom to work with, said at any point of the conversation.
 _PREFERENCE = re.compile(
