@@ -4,13 +4,12 @@ need itself; "I don't know" is not a goodbye; a corrected need is taken as the n
 import pytest
 
 from actions.catalogue import ActionSearchCatalogue
-from actions.forms import ValidateRequestForm
 from actions.misc import ActionHandleUnclear, ActionNoOutsideAQuestion
 from bot.conversation.introduction import is_introduction
 from bot.conversation.request_form import validate
 from bot.conversation.turn import Turn
 from bot.conversation.understand import understand
-from tests.utils.rasa import responses, run, tracker
+from tests.utils.rasa import answer, responses, run, tracker
 
 INTRODUCTIONS = [
     "Good morning, I work at the ministry of health of Zimbabwe",
@@ -188,19 +187,11 @@ async def test_a_name_corrected_at_the_email_question_is_taken_and_not_read_as_a
         )
     )
     assert read["requester_name"] == "Amina Diallo-Traoré"
-    events, said = await run(
-        ValidateRequestForm(),
-        tracker(
-            text,
-            intent="correct_field",
-            slots=before | read,
-            previous=before,
-            active_loop="request_form",
-        ),
+    values, said = await answer(
+        "email", text, intent="correct_field", slots=before | read, previous=before
     )
-    values = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     assert values["requester_name"] == "Amina Diallo-Traoré"
-    assert "utter_invalid_email" not in responses(said)
+    assert "utter_invalid_email" not in said
     assert values.get("email") is None
 
 
@@ -222,12 +213,6 @@ async def test_an_email_given_at_the_name_question_is_taken_as_the_email() -> No
         turn(text, intent="inform", slots=before, previous=before, active_loop="request_form")
     )
     assert read["email"] == text
-    events, said = await run(
-        ValidateRequestForm(),
-        tracker(
-            text, intent="inform", slots=before | read, previous=before, active_loop="request_form"
-        ),
-    )
-    values = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    values, said = await answer("requester_name", text, slots=before | read, previous=before)
     assert values["email"] == text
-    assert "utter_invalid_requester_name" not in responses(said)
+    assert "utter_invalid_requester_name" not in said

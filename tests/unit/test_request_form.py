@@ -7,21 +7,7 @@ import pytest
 from actions.forms import ValidateRequestForm
 from bot.conversation import request_form
 from bot.conversation.turn import Turn
-from tests.utils.rasa import responses, run, tracker
-
-FORM = {"active_loop": "request_form"}
-
-
-async def answer(
-    slot: str, text: str, intent: str = "inform", **kwargs: Any
-) -> tuple[dict[str, Any], list[str]]:
-    """Run the validation action on `text` given as the answer to `slot`."""
-    slots = {"requested_slot": slot} | kwargs.pop("slots", {})
-    events, messages = await run(
-        ValidateRequestForm(), tracker(text, intent=intent, slots=slots, **FORM, **kwargs)
-    )
-    values = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
-    return values, responses(messages)
+from tests.utils.rasa import answer, tracker
 
 
 def test_every_form_slot_has_an_extractor_and_a_validator() -> None:

@@ -11,7 +11,7 @@ from bot.catalogue.loader import get_catalogue
 from bot.conversation import suggestions
 from bot.conversation.turn import Turn
 from bot.conversation.understand import understand
-from tests.utils.rasa import responses, run, tracker
+from tests.utils.rasa import answer, responses, run, tracker
 
 NEED = {
     "need_area": "medicines",
@@ -493,16 +493,10 @@ async def test_an_organization_preferred_while_choosing_brings_its_offers(text: 
     )
     assert read["organizations"] == ["WIPO"]
     before = NEED | {"requested_slot": "activity_choice", "suggested_activity_ids": shown}
-    events, said = await run(
-        ValidateRequestForm(),
-        tracker(
-            text, intent="inform", slots=before | read, previous=before, active_loop="request_form"
-        ),
-    )
-    values = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    values, said = await answer("activity_choice", text, slots=before | read, previous=before)
     assert values["activity_choice"] is None  # asked again, with new suggestions
     assert "selected_activity_ids" not in values
-    assert responses(said) == ["utter_field_updated"]
+    assert said == ["utter_field_updated"]
     after_form = before | read | {"activity_choice": None}
     events, _ = await run(
         ActionAskActivityChoice(),

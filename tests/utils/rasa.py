@@ -9,6 +9,7 @@ import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.forms import ValidateRequestForm
 from bot.settings import ROOT
 
 DOMAIN_DIR = ROOT / "bot" / "domain"
@@ -109,3 +110,17 @@ async def run(action: Action, tr: Tracker) -> tuple[list[dict[str, Any]], list[d
 def responses(messages: list[dict[str, Any]]) -> list[str]:
     """The domain responses named by the messages, in order."""
     return [m.get("response") for m in messages if m.get("response")]  # type: ignore[misc]
+
+
+async def answer(
+    slot: str, text: str, intent: str = "inform", **kwargs: Any
+) -> tuple[dict[str, Any], list[str]]:
+    """Run the request form's validation action on `text` given as the answer to `slot`;
+    returns the slots it set and the responses it sent."""
+    slots = {"requested_slot": slot} | kwargs.pop("slots", {})
+    kwargs.setdefault("active_loop", "request_form")
+    events, messages = await run(
+        ValidateRequestForm(), tracker(text, intent=intent, slots=slots, **kwargs)
+    )
+    values = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    return values, responses(messages)
