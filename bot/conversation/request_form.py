@@ -6,6 +6,7 @@ from typing import Any
 from bot.conversation import catalogue_questions, suggestions
 from bot.conversation.introduction import is_introduction
 from bot.conversation.replies import Reply, echo
+from bot.catalogue.schema import TOPICS
 from bot.conversation.turn import Turn
 from bot.conversation.understand import FREE_TEXT_SLOTS, NEED_AREAS
 from bot.i18n import field_label, join_values, value_label
@@ -14,10 +15,12 @@ from bot.nlu import extract
 from bot.nlu.text import fold, words
 
 ORGANIZATIONS = ("WHO", "WIPO", "WTO")
+NOT_SURE = "not_sure"
 # The order questions are asked in; slots already filled are skipped.
 ORDER = (
     "need_area",
     "description",
+    "focus",
     "activity_choice",
     "member",
     "institution",
@@ -68,11 +71,24 @@ def required_slots(turn: Turn) -> list[str]:
     ends the form without a confirmation.
     """
     order = list(ORDER)
+    if turn.slot("focus") is None and not needs_focus(turn):
+        order.remove("focus")
     if turn.slot("activity_choice") is None and not suggestions.has_suggestions(turn):
         order.remove("activity_choice")
     if turn.slot("consent") is False:
         order.remove("confirmed")
     return order
+
+
+def needs_focus(turn: Turn) -> bool:
+    """A need told only by its area ("vaccines for my country") is asked what kind of help,
+    before suggestions are ranked on it; topics already known answer that."""
+    description = turn.slot("description")
+    return (
+        bool(turn.slot("need_area") and description)
+        and not turn.slot("topics")
+        and extract.is_vague_need(str(description))
+    )
 
 
 def extract_answer(slot: str, turn: Turn) -> dict[str, Any]:
@@ -110,6 +126,15 @@ def _read_text(slot: str) -> Any:
         return {slot: turn.text}
 
     return read
+
+
+def _read_focus(turn: Turn) -> dict[str, Any]:
+    """A topic button, or words (read for topics by `understand`, which also adds them to the
+    description when they say more about the need)."""
+    if turn.is_payload:
+        chosen = [t for t in turn.entity_values("topic") if t in TOPICS or t == NOT_SURE]
+        return {"focus": ",".join(chosen)} if chosen else {}
+    return {"focus": turn.text}
 
 
 def _read_activity_choice(turn: Turn) -> dict[str, Any]:
@@ -197,6 +222,7 @@ def _changed_fields(turn: Turn) -> list[str]:
 _READERS = {
     "need_area": _read_need_area,
     "description": _read_text("description"),
+    "focus": _read_focus,
     "activity_choice": _read_activity_choice,
     "member": _read_text("member"),
     "institution": _read_text("institution"),
@@ -215,10 +241,29 @@ def validate(slot: str, value: Any, turn: Turn) -> Validation:
     """Normalise `value` for `slot`, or clear it with a specific re-ask."""
     if value is None:
         return Validation({slot: None})
+    if slot in _NEVER_QUESTIONS and turn.requested_slot == slot and extract.is_question(turn.text):
+        return Validation({slot: None}, [_answer_to_question(turn)])
     check = _CHECKS.get(slot)
     result = check(value, turn) if check else Validation({slot: value})
     _acknowledge_change(slot, result, turn)
     return result
+
+
+# Answers a name, an office or a government never is: a question typed there is answered
+# (when Rasa saw it was near a question it knows) and the field asked again.
+_NEVER_QUESTIONS = frozenset({"member", "institution", "requester_name"})
+_QUESTION_ANSWERS = {
+    "ask_platform": "utter_platform",
+    "ask_privacy": "utter_privacy",
+    "bot_challenge": "utter_bot_challenge",
+}
+# How near a known question an unclassified message must come to get its answer.
+QUESTION_FLOOR = 0.3
+
+
+def _answer_to_question(turn: Turn) -> Reply:
+    answer = _QUESTION_ANSWERS.get(turn.closest_intent(QUESTION_FLOOR) or "")
+    return Reply(answer or "utter_question_not_answer")
 
 
 def _acknowledge_change(slot: str, result: Validation, turn: Turn) -> None:
@@ -273,6 +318,21 @@ def _description(value: Any, turn: Turn) -> Validation:
     if turn.slot("need_area") is None and (areas := extract.need_areas(text)):
         updates["need_area"] = areas[0]
     return Validation(updates)
+
+
+def _focus(value: Any, turn: Turn) -> Validation:
+    """Topics from a button or from words; anything else means "just show me" (the question
+    is asked once: suggestions then rank on the need as told)."""
+    text = str(value)
+    picked = [t for t in text.split(",") if t in TOPICS]
+    if turn.is_payload and picked:
+        known = list(turn.slot("topics") or [])
+        return Validation({"focus": text, "topics": known + [t for t in picked if t not in known]})
+    if turn.is_payload or extract.unsure(text) or not (turn.slot("topics") or extract.topics(text)):
+        return Validation({"focus": NOT_SURE})
+    topics = list(turn.slot("topics") or [])
+    topics += [t for t in extract.topics(text) if t not in topics]
+    return Validation({"focus": text[:500], "topics": topics})
 
 
 # How readers tell validators what happened. rasa-sdk keeps only the slots a validator
@@ -415,6 +475,7 @@ def _confirmed(value: Any, turn: Turn) -> Validation:
 _CHECKS = {
     "need_area": _need_area,
     "description": _description,
+    "focus": _focus,
     "activity_choice": _activity_choice,
     "member": _member,
     "institution": _institution,

@@ -16,10 +16,11 @@ from bot.catalogue.index import index_for
 from bot.catalogue.labels import FORMAT_LABELS, ORGANIZATION_LABELS, PAST_NOTE, label
 from bot.catalogue.loader import get_catalogue
 from bot.catalogue.ranking import NeedQuery, Suggestion, suggest
-from bot.catalogue.schema import Activity, Catalogue
+from bot.catalogue.schema import TOPICS, Activity, Catalogue
 from bot.catalogue.text import analyze
 from bot.conversation.replies import Reply
 from bot.conversation.turn import Turn
+from bot.i18n import value_label
 from bot.members import get_directory
 from bot.nlu import extract
 from bot.nlu.text import fold, words
@@ -69,14 +70,29 @@ def query_for(turn: Turn) -> NeedQuery:
     """What the conversation knows, as the ranker's query."""
     member = get_directory().get(turn.slot("member")) if turn.slot("member") else None
     return NeedQuery(
-        text=turn.slot("description") or "",
+        text=_with_focus(turn.slot("description") or "", turn.slot("focus"), turn.language),
         need_area=turn.slot("need_area"),
         topics=tuple(turn.slot("topics") or ()),
         member_status=turn.slot("member_status"),
         ldc=bool(member and member.ldc),
-        organizations=tuple(turn.slot("organizations") or ()),
+        organizations=tuple(turn.slot("organizations") or ()) or _unsure_what(turn),
         language=turn.language,
     )
+
+
+def _unsure_what(turn: Turn) -> tuple[str, ...]:
+    """Not sure what kind of help, for a need told by its area alone: the joint request of
+    the three organizations comes first, as for a delegate unsure whom to ask."""
+    return ("not_sure",) if turn.slot("focus") == "not_sure" else ()
+
+
+def _with_focus(description: str, focus: str | None, language: str) -> str:
+    """The need as told, plus the kind of help chosen when it was asked for ("regulation")."""
+    if not focus or focus == "not_sure" or focus in description:
+        return description
+    chosen = [t for t in focus.split(",") if t in TOPICS]
+    said = " ".join(value_label(t, language) for t in chosen) if chosen else focus
+    return f"{description}\n{said}"
 
 
 def next_batch(turn: Turn) -> list[Suggestion]:

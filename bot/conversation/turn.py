@@ -58,6 +58,8 @@ class Turn:
     previous_slots: dict[str, Any] = field(default_factory=dict)
     active_loop: str | None = None
     events: list[dict[str, Any]] = field(default_factory=list)
+    # Rasa's intent ranking, best first: what an unclassified message most resembles.
+    ranking: tuple[tuple[str, float], ...] = ()
 
     @classmethod
     def from_tracker(cls, tracker: TrackerLike) -> "Turn":
@@ -74,6 +76,11 @@ class Turn:
             previous_slots=slots_before_latest_message(tracker.events),
             active_loop=(tracker.active_loop or {}).get("name"),
             events=list(tracker.events),
+            ranking=tuple(
+                (str(r.get("name")), float(r.get("confidence") or 0.0))
+                for r in message.get("intent_ranking") or []
+                if r.get("name")
+            ),
         )
 
     def slot(self, name: str) -> Any:
@@ -131,6 +138,15 @@ class Turn:
             and self.requested_slot == "activity_choice"
             and extract.ends_choosing(self.text)
         )
+
+    def closest_intent(self, floor: float) -> str | None:
+        """The intent this message most resembles when Rasa fell back, if it comes near."""
+        if self.intent != "nlu_fallback":
+            return self.intent
+        for name, confidence in self.ranking:
+            if name != "nlu_fallback":
+                return name if confidence >= floor else None
+        return None
 
     def entity_values(self, entity: str) -> list[str]:
         values = [e.get("value") for e in self.entities if e.get("entity") == entity]

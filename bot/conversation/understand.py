@@ -61,7 +61,7 @@ def understand(turn: Turn) -> dict[str, Any]:
             updates["need_area"] = areas[0]
 
     describes = turn.intent in ("describe_need", "request_assistance", "inform", "correct_field")
-    if describes or requested in ("description", "need_area"):
+    if describes or requested in ("description", "need_area", "focus"):
         if new_topics := [t for t in extract.topics(text) if t not in (turn.slot("topics") or [])]:
             updates["topics"] = [*(turn.slot("topics") or []), *new_topics]
 
@@ -187,7 +187,7 @@ def _from_buttons(turn: Turn) -> dict[str, Any]:
 def _describes_need(turn: Turn, requested: str | None) -> bool:
     if turn.intent in ("describe_need", "request_assistance") or turn.corrects_need:
         return True
-    return turn.intent == "inform" and requested in (None, "need_area")
+    return turn.intent == "inform" and requested in (None, "need_area", "focus")
 
 
 def _description(turn: Turn) -> dict[str, Any]:

@@ -48,6 +48,28 @@ def unsure(text: str) -> bool:
     return bool(_UNSURE.search(fold(text).replace("'", " ")))
 
 
+# A message opening with one of these words, or carrying a question mark, asks something.
+_QUESTION_START = re.compile(
+    r"^(?:what|why|how|when|who|where|which|whom|whose|is|are|can|could|do|does|will|would"
+    r"|should|pourquoi|comment|quand|qui|quoi|quel|quelle|quels|quelles|ou|est ce|qu est"
+    r"|combien|que|por que|como|cuando|quien|quienes|donde|cual|cuales|cuanto"
+    r"|cuanta|cuantos|puedo|puede|se puede|hay)\b"
+)
+
+
+def is_question(text: str) -> bool:
+    """ "what happens next?", "ça prend combien de temps", "¿por qué?": a question, which no
+    name, institution or email is."""
+    if "?" in text or "¿" in text:
+        return True
+    said = text.split()
+    # Without a question mark, a name ("Will Smith", "Can Yılmaz") or an acronym ("WHO country
+    # office") is not a question: it takes a lower-case word after the opening one.
+    if len(said) < 3 or said[0].isupper() or not any(w.islower() for w in said[1:]):
+        return False
+    return bool(_QUESTION_START.match(fold(text).replace("'", " ")))
+
+
 def need_areas(text: str) -> list[str]:
     """Need areas mentioned, the most specific first."""
     return need_area_matcher().labels(text)
@@ -439,6 +461,41 @@ _FILLER = {
     "me",
     "us",
 }
+
+
+# Words that place a need without saying what it is ("for my country", "pour notre pays").
+_PLACING_WORDS = frozenset(
+    {
+        *("country", "contry", "countri", "nation", "government", "goverment", "ministry"),
+        *("pays", "gouvernement", "ministere", "pais", "gobierno", "ministerio", "covid"),
+        *("19", "covid19", "sars", "cov", "related", "connexes", "conexas", "my", "our", "mon"),
+        *("ma", "mes", "notre", "nos", "mi", "mis", "nuestro", "nuestra", "nuestros"),
+        *("nuestras", "with", "for", "pour", "para", "con", "avec", "about", "sur", "sobre"),
+        *("regarding", "concernant", "acerca", "en", "on", "in", "of", "de", "du", "des"),
+        *("del", "la", "le", "les", "el", "los", "las", "and", "et", "y", "to", "a", "au"),
+        *("aux", "al", "get", "obtenir", "obtener", "access", "acces", "acceso", "question"),
+        *("questions", "pregunta", "preguntas", "area", "domaine", "ambito", "sector"),
+        *("needs", "needed", "require", "requires", "looking", "seeking", "besoins"),
+        *("cherchons", "cherche", "buscamos", "busco", "necesita", "necesitan"),
+    }
+)
+
+
+def is_vague_need(text: str) -> bool:
+    """ "I need help with vacines for my contry": a need area and nothing about what is
+    needed (no topic, no product, no problem), too little to suggest activities from."""
+    from bot.members import get_directory  # the directory reads this module's lexicons
+
+    if topics(text):
+        return False
+    for match in get_directory().find_in_text(text):
+        text = text.replace(match.matched, " ")
+    folded = fold(text)
+    for hit in need_area_matcher().hits(text):
+        end = hit.start + len(hit.phrase)
+        folded = folded[: hit.start] + " " * len(hit.phrase) + folded[end:]
+    left = [w for w in words(folded) if len(w) > 1 and w not in _FILLER | _PLACING_WORDS]
+    return not left
 
 
 def is_substantive(text: str) -> bool:

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from actions.forms import ValidateRequestForm
-from bot.conversation import request_form
+from bot.conversation import request_form, suggestions
 from bot.conversation.turn import Turn
 from tests.utils.rasa import answer, tracker
 
@@ -237,3 +237,133 @@ async def test_an_organization_typed_in_lower_case_answers_the_question(
 async def test_an_institution_that_names_its_country_is_kept() -> None:
     values, said = await answer("institution", "Ministry of Health of Kenya")
     assert values["institution"] == "Ministry of Health of Kenya" and said == []
+
+
+@pytest.mark.parametrize("slot", ["member", "institution", "requester_name"])
+async def test_a_question_near_a_known_one_is_answered_not_taken_as_the_field(slot: str) -> None:
+    # Rasa fell back (0.55) but "what happens next?" came close to a platform question.
+    values, said = await answer(
+        slot,
+        "what happens next?",
+        intent="nlu_fallback",
+        confidence=0.55,
+        ranking=[("nlu_fallback", 0.55), ("ask_platform", 0.5), ("inform", 0.13)],
+    )
+    assert values[slot] is None
+    assert said == ["utter_platform"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ça prend combien de temps ?", "¿por qué necesitan esto", "what do you mean by office"],
+)
+async def test_a_question_nothing_known_resembles_is_not_taken_as_the_institution(
+    text: str,
+) -> None:
+    values, said = await answer(
+        "institution",
+        text,
+        intent="nlu_fallback",
+        confidence=0.55,
+        ranking=[("nlu_fallback", 0.55), ("chitchat", 0.2)],
+    )
+    assert values["institution"] is None
+    assert said == ["utter_question_not_answer"]
+
+
+@pytest.mark.parametrize(
+    ("slot", "text"),
+    [
+        ("requester_name", "Will Smith"),
+        ("requester_name", "Can Yılmaz"),
+        ("institution", "WHO country office liaison unit"),
+        ("institution", "Quebec Ministry of Health"),
+    ],
+)
+async def test_names_that_open_like_questions_are_still_answers(slot: str, text: str) -> None:
+    values, said = await answer(slot, text)
+    assert values[slot] == text
+    assert said == []
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "I need help with vacines for my contry",
+        "besoin d'aide pour les vaccins",
+        "medicamentos para nuestro gobierno",
+        "Ghana needs vaccines",
+    ],
+)
+def test_a_need_told_only_by_its_area_is_asked_what_kind_of_help(description: str) -> None:
+    order = request_form.required_slots(slots_turn(need_area="vaccines", description=description))
+    assert order[:3] == ["need_area", "description", "focus"]
+
+
+@pytest.mark.parametrize(
+    ("description", "topics"),
+    [
+        ("compulsory licence for an antiviral", ["intellectual_property"]),
+        ("vaccines for children under five in remote islands", []),
+        ("vaccines for my country", ["regulation"]),  # the kind of help is already known
+    ],
+)
+def test_a_need_that_says_what_is_needed_goes_straight_to_suggestions(
+    description: str, topics: list[str]
+) -> None:
+    order = request_form.required_slots(
+        slots_turn(need_area="vaccines", description=description, topics=topics)
+    )
+    assert "focus" not in order
+
+
+async def test_a_kind_of_help_button_sets_the_topics_and_ranks_on_them() -> None:
+    values, said = await answer(
+        "focus",
+        '/inform{"topic":"regulation"}',
+        entities=[{"entity": "topic", "value": "regulation"}],
+        slots={"need_area": "vaccines", "description": "vaccines for my country"},
+    )
+    assert (values["focus"], values["topics"]) == ("regulation", ["regulation"])
+    assert said == []
+    turn = slots_turn(**values, language="fr")
+    assert suggestions.query_for(turn).text == "vaccines for my country\nréglementation"
+    shown = [a.activity for a in suggestions.next_batch(turn)]
+    assert shown and all("regulation" in a.topics for a in shown)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("not sure", "deny"), ("je ne sais pas", "inform"), ("/inform", "inform")],
+)
+async def test_not_knowing_the_kind_of_help_shows_suggestions_anyway(
+    text: str, intent: str
+) -> None:
+    entities = [{"entity": "topic", "value": "not_sure"}] if text.startswith("/") else []
+    values, said = await answer(
+        "focus",
+        text + ('{"topic":"not_sure"}' if text.startswith("/") else ""),
+        intent=intent,
+        entities=entities,
+        slots={"need_area": "vaccines", "description": "vaccines for my country"},
+    )
+    assert values["focus"] == "not_sure"
+    assert said == []
+
+
+async def test_the_kind_of_help_in_words_sets_its_topics() -> None:
+    values, _ = await answer(
+        "focus",
+        "we want to produce them ourselves",
+        intent="describe_need",
+        slots={"need_area": "vaccines", "description": "vaccines for my country"},
+    )
+    assert values["focus"] == "we want to produce them ourselves"
+    assert "local_production" in values["topics"]
+
+
+def test_not_sure_what_kind_of_help_puts_the_joint_request_first() -> None:
+    turn = slots_turn(need_area="medicines", description="necesito ayuda con medicamentos")
+    unsure = slots_turn(**(turn.slots | {"focus": "not_sure"}))
+    assert suggestions.next_batch(turn)[0].activity.id != "trilateral-ta-request"
+    assert suggestions.next_batch(unsure)[0].activity.id == "trilateral-ta-request"

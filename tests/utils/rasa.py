@@ -55,6 +55,7 @@ def tracker(
     sender_id: str = "test-conversation",
     form_started_at: float | None = None,
     earlier_user_messages: int = 1,
+    ranking: list[tuple[str, float]] | None = None,
 ) -> Tracker:
     """A tracker whose latest user message is `text`.
 
@@ -84,6 +85,8 @@ def tracker(
         "entities": entities or [],
         "metadata": metadata or {},
     }
+    if ranking is not None:
+        message["intent_ranking"] = [{"name": n, "confidence": c} for n, c in ranking]
     events.append({"event": "user", "text": text, "parse_data": message, "timestamp": t + 1})
     for name, value in now.items():
         if before.get(name) != value:
