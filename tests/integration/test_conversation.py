@@ -314,3 +314,34 @@ def test_catalogue_questions_are_answered_in_and_outside_the_form(delegate: Dele
     delegate.say("tell me more about the first one")
     assert "Source:" in delegate.text
     assert delegate.expecting == "activity_choice"
+
+
+def test_a_vague_need_is_asked_what_kind_of_help_and_a_question_is_not_a_name(
+    stack: Stack, delegate: Delegate
+) -> None:
+    # Not a training example: written for this test only.
+    delegate.say("hello, I need help with vacines for my contry")
+    assert delegate.expecting == "focus"
+    kinds = [b["payload"] for b in delegate.last["messages"][-1]["buttons"]]
+    assert '/inform{"topic":"regulation"}' in kinds and len(kinds) == 7
+    delegate.say('/inform{"topic":"regulation"}')
+    assert delegate.expecting == "activity_choice"
+    catalogue = {a["id"]: a for a in httpx.get(f"{stack.web_url}/api/catalogue").json()["data"]}
+    shown = [b["payload"].split('"activity":"')[1].split('"')[0] for b in delegate.offered]
+    assert shown and all("regulation" in catalogue[i]["topics"] for i in shown)
+    delegate.say("/none_of_these")
+    delegate.say("Ghana")
+    assert delegate.expecting == "institution"
+    delegate.say("what happens after I send this?")
+    assert "reference number" in delegate.text and delegate.expecting == "institution"
+    delegate.say("Food and Drugs Authority")
+    assert delegate.expecting == "requester_name"
+    delegate.say("Ama Owusu")
+    delegate.say("ama.owusu@fda.gov.gh")
+    delegate.say("WHO")
+    delegate.say("yes")
+    delegate.say("yes")
+    [filed] = requests_of(stack, delegate.sender_id)
+    assert filed["institution"] == "Food and Drugs Authority"
+    assert filed["requester_name"] == "Ama Owusu"
+    assert filed["topics"] == ["regulation"]
