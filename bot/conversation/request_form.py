@@ -3,10 +3,10 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.catalogue.schema import TOPICS
 from bot.conversation import catalogue_questions, suggestions
 from bot.conversation.introduction import is_introduction
 from bot.conversation.replies import Reply, echo
-from bot.catalogue.schema import TOPICS
 from bot.conversation.turn import Turn
 from bot.conversation.understand import FREE_TEXT_SLOTS, NEED_AREAS
 from bot.i18n import field_label, join_values, value_label

@@ -190,8 +190,13 @@ _INSTITUTION_HEAD = (
     r"|directorate|direction|direccion|permanent mission|mission permanente|mision permanente"
     r"|national regulatory authority|secretariat|secretaria|council|conseil|consejo)"
 )
+# "Trade ministry of Viet Nam", "Health ministry": the portfolio may come first in English.
+_PORTFOLIO = (
+    r"(?:trade|health|commerce|industry|finance|economy|foreign affairs|science|justice"
+    r"|agriculture|planning|public health|trade and industry|health and social care) "
+)
 _INSTITUTION = re.compile(
-    rf"\b((?:national |federal |state )?{_INSTITUTION_HEAD}\b[^,.;:!?()]*)",
+    rf"\b((?:national |federal |state )?(?:{_PORTFOLIO})?{_INSTITUTION_HEAD}\b[^,.;:!?()]*)",
 )
 # Where an institution's name stops in a running sentence.
 _INSTITUTION_STOP = re.compile(
@@ -354,11 +359,16 @@ def person_name(text: str) -> str | None:
 # "change the name to Fatima Zahra Benali", "l'institution est le ministère du Commerce",
 # "el nombre es María Quispe": a field named with its new value, in one message.
 _NEW_VALUE = re.compile(
-    r"\b(?P<field>name|nom|nombre|institution|institucion|organisme|organismo|agency|agence|agencia)"
+    r"\b(?P<field>name|nom|nombre|institution|institucion|organisme|organismo|agency|agence|agencia"
+    r"|government|country|member|gouvernement|pays|gobierno|pais)"
     r"\s*(?::|=|\b(?:should be|must be|is|to|est|devient|doit etre|en|par|es|debe ser|a|por)\b)"
     r"\s*(?P<value>\S.*)$"
 )
-_FIELD_OF = {"name": "requester_name", "nom": "requester_name", "nombre": "requester_name"}
+_FIELD_OF = {
+    **dict.fromkeys(("name", "nom", "nombre"), "requester_name"),
+    **dict.fromkeys(("government", "country", "member", "gouvernement", "pays"), "member"),
+    **dict.fromkeys(("gobierno", "pais"), "member"),
+}
 # "my name is wrong, it's Amina Diallo-Traoré", "mon nom est faux, c'est …", "el nombre está
 # mal, es …": the field judged wrong, then its right value.
 _WRONG_THEN_VALUE = re.compile(
@@ -380,6 +390,11 @@ def corrected_value(text: str) -> tuple[str, str] | None:
     if field == "requester_name":
         name = person_name(value)
         return (field, name) if name else None
+    if field == "member":
+        from bot.members import get_directory  # the directory reads this module's lexicons
+
+        match = get_directory().resolve(value)
+        return (field, match.member.name) if match is not None else None
     value = re.sub(r"^(?:the|le|la|l'|les|el|los|las)\s*", "", value, flags=re.IGNORECASE)
     # "the institution is fine / wrong" judges the value; a new one is a proper name.
     if len(value) < 2 or yes_or_no(value) is not None or fold(value) in _JUDGEMENTS:

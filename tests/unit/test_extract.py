@@ -110,6 +110,12 @@ def test_email_in(text: str, email: str | None) -> None:
             "Trabajo en el Ministerio de Salud de Perú, necesitamos ayuda",
             "Ministerio de Salud de Perú",
         ),
+        # The portfolio before "ministry" belongs to the name.
+        (
+            "Hi, Trade ministry of Viet Nam here. tariffs on test kits?",
+            "Trade ministry of Viet Nam",
+        ),
+        ("I am from the health ministry, we need help", "health ministry"),
     ],
 )
 def test_institution_in_running_text(text: str, institution: str) -> None:
@@ -242,6 +248,10 @@ def test_the_longest_field_name_wins() -> None:
         ("el nombre es María Quispe", ("requester_name", "María Quispe")),
         ("l'institution est le Ministère du Commerce", ("institution", "Ministère du Commerce")),
         ("change the institution to Ministry of Trade", ("institution", "Ministry of Trade")),
+        ("wait, change the government to Laos", ("member", "Lao People's Democratic Republic")),
+        ("el país es Bolivia", ("member", "Bolivia, Plurinational State of")),
+        ("le pays devient le Sénégal", ("member", "Senegal")),
+        ("the country is fine", None),
         ("the institution is fine", None),
         ("the name is wrong", None),
         ("change the name", None),

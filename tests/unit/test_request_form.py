@@ -367,3 +367,20 @@ def test_not_sure_what_kind_of_help_puts_the_joint_request_first() -> None:
     unsure = slots_turn(**(turn.slots | {"focus": "not_sure"}))
     assert suggestions.next_batch(turn)[0].activity.id != "trilateral-ta-request"
     assert suggestions.next_batch(unsure)[0].activity.id == "trilateral-ta-request"
+
+
+async def test_a_new_government_given_at_the_summary_replaces_the_old_one() -> None:
+    from bot.conversation.understand import understand
+
+    said = "wait, change the government to Laos"
+    before = {"member": "Viet Nam", "member_status": "member", "requested_slot": "confirmed"}
+    turn = Turn.from_tracker(
+        tracker(said, intent="correct_field", slots=before, active_loop="request_form")
+    )
+    taken = understand(turn)
+    assert taken["member"] == "Lao People's Democratic Republic"
+    values, _ = await answer(
+        "confirmed", said, intent="correct_field", slots=taken, previous=before
+    )
+    assert values["member"] == "Lao People's Democratic Republic"
+    assert values["confirmed"] is None  # the summary is shown again, with the new government
