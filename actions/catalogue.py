@@ -29,6 +29,9 @@ class ActionAskActivityChoice(Action):
         if newly:
             say(dispatcher, [_added(newly, turn)])
             return []
+        if dropped := [i for i in before if i not in selected]:
+            say(dispatcher, [_titled("utter_activity_removed", dropped, turn)])
+            return []
         if not shown or suggestions.wants_more(turn) or suggestions.need_changed(turn):
             batch = suggestions.next_batch(turn)
             if not batch:
@@ -54,9 +57,13 @@ def _remaining_buttons(turn: Turn) -> list[dict[str, str]]:
 
 
 def _added(ids: list[str], turn: Turn) -> Reply:
+    return _titled("utter_activity_added", ids, turn)
+
+
+def _titled(response: str, ids: list[str], turn: Turn) -> Reply:
     catalogue = get_catalogue()
     titles = "; ".join(a.title.get(turn.language) for i in ids if (a := catalogue.get(i)))
-    return Reply("utter_activity_added", {"titles": titles}, _remaining_buttons(turn))
+    return Reply(response, {"titles": titles}, _remaining_buttons(turn))
 
 
 def _pick_prompt(turn: Turn) -> Reply:

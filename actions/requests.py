@@ -3,12 +3,12 @@
 import logging
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import contact_url, say, slot_events
-from bot.conversation import filing
+from bot.conversation import filing, suggestions
 from bot.conversation.replies import Reply, echo
 from bot.conversation.request_form import IDENTITY_SLOTS, REQUEST_FORM_SLOTS
 from bot.conversation.turn import REQUEST_FORM, Turn
@@ -68,7 +68,11 @@ class ActionSubmitRequest(Action):
 
 
 class ActionCancelRequest(Action):
-    """Stops the form, files nothing and clears the answers."""
+    """Stops the form, files nothing and clears the answers.
+
+    "Cancel that one" while choosing activities takes back a choice: the form goes on and
+    reads it as such (see `suggestions.removed`).
+    """
 
     def name(self) -> str:
         return "action_cancel_request"
@@ -76,5 +80,8 @@ class ActionCancelRequest(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        turn = Turn.from_tracker(tracker)
+        if turn.requested_slot == "activity_choice" and suggestions.removed(turn):
+            return [FollowupAction(REQUEST_FORM)]
         say(dispatcher, [Reply("utter_cancelled")])
         return [ActiveLoop(None), SlotSet("requested_slot", None), *slot_events(_cleared())]

@@ -236,7 +236,7 @@ class MemberDirectory:
     def _scan(self, text: str, *, strict: bool) -> tuple[list[MemberMatch], bool]:
         """Longest names first, left to right; also reports whether a non-member was named."""
         spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
-        words = [_fold(text[a:b]) for a, b in spans]
+        words = [_SHORT_FORMS.get(w, w) for w in (_fold(text[a:b]) for a, b in spans)]
         found: list[MemberMatch] = []
         blocked, i = False, 0
         while i < len(words):

@@ -139,6 +139,8 @@ def _read_focus(turn: Turn) -> dict[str, Any]:
 
 def _read_activity_choice(turn: Turn) -> dict[str, Any]:
     """A pick, "more", "none of these", "continue" — or moving on to other details."""
+    if dropped := suggestions.removed(turn):
+        return {"activity_choice": REMOVE + ",".join(dropped)}
     if suggestions.wants_more(turn):
         return {"activity_choice": MORE}
     if not turn.is_payload and (
@@ -339,6 +341,7 @@ def _focus(value: Any, turn: Turn) -> Validation:
 # returns (what an extractor returns for other slots is dropped), so side effects such as
 # "also clear member_status" happen in the validators.
 MORE, PICK, UNKNOWN, REOPEN, DETAILS = "more", "pick:", "unknown:", "reopen:", "details"
+REMOVE = "remove:"
 # Clearing a field for correction also clears what was derived from it.
 _REOPENS: dict[str, dict[str, Any]] = {
     "member": {"member": None, "member_status": None},
@@ -355,6 +358,10 @@ def _activity_choice(value: Any, turn: Turn) -> Validation:
     if text.startswith(PICK):
         chosen = list(turn.slot("selected_activity_ids") or [])
         chosen += [i for i in text.removeprefix(PICK).split(",") if i not in chosen]
+        return Validation({"activity_choice": None, "selected_activity_ids": chosen})
+    if text.startswith(REMOVE):
+        dropped = set(text.removeprefix(REMOVE).split(","))
+        chosen = [i for i in turn.slot("selected_activity_ids") or [] if i not in dropped]
         return Validation({"activity_choice": None, "selected_activity_ids": chosen})
     if text.startswith(UNKNOWN):
         return Validation({"activity_choice": None}, [Reply("utter_unknown_activity")])

@@ -179,6 +179,19 @@ def picked(turn: Turn) -> Picked:
     return Picked(list(dict.fromkeys(ids)), [])
 
 
+def removed(turn: Turn) -> list[str]:
+    """Chosen activities the delegate takes back: "remove that one" (the last one chosen),
+    "enlevez la deuxième" (of the batch shown), "quite el de la OMPI" (by title)."""
+    chosen = list(turn.slot("selected_activity_ids") or [])
+    if turn.is_payload or not chosen or not extract.removes_choice(turn.text):
+        return []
+    text = extract.without_ending(turn.text)
+    named = ordinal_choice(text, current_batch(turn)) or named_choice(text, chosen)
+    if named:
+        return [i for i in named if i in chosen]
+    return [chosen[-1]] if says_it(text) or len(chosen) == 1 else []
+
+
 # Choosing, said after hearing the details of one activity: "ok pick it", "je la prends",
 # "me interesa, agréguela". A negation ("no, I don't want it") is not a choice.
 _TAKE = re.compile(

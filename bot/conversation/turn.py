@@ -114,6 +114,8 @@ class Turn:
     def interrupts(self) -> bool:
         if self.ends_choosing:
             return False
+        if self.requested_slot == "activity_choice" and extract.removes_choice(self.text):
+            return False  # "cancel that one" takes back a choice; it does not end the request
         if self.corrects_need:
             return False
         return self.intent in INTERRUPTIONS and self.confidence >= INTERRUPTION_CONFIDENCE

@@ -157,6 +157,22 @@ def preferred_organizations(text: str) -> list[str]:
     return [o for o in organizations(text) if o != "not_sure"]
 
 
+# "Remove that one", "enlevez la deuxième", "quite el segundo": undo a choice.
+_REMOVE_CHOICE = re.compile(
+    r"\b(?:remove|delete|drop|unselect|deselect|undo|take (?:it|that|this|them) (?:out|off)"
+    r"|take out|take off|cancel (?:it|that|this|the)|don t want (?:it|that|this|the)"
+    r"|enlev\w*|retir(?:e|ez|er|ons|ee)|supprim\w*|annul\w* (?:la|le|celle|celui|ce|ca)"
+    r"|n en veux plus|ne (?:la|le) veux plus|quit(?:a|ar|ela|elo|enla|enlo|amos)"
+    r"|quite (?:el|la|los|las|eso|esa|ese|esta|este)|elimin\w*|borr(?:a|e|ar|ela|elo)"
+    r"|saque\w*|saca(?:r|la|lo)|deshac\w*|ya no (?:la|lo) quiero)\b"
+)
+
+
+def removes_choice(text: str) -> bool:
+    """The delegate takes back an activity they chose."""
+    return bool(_REMOVE_CHOICE.search(fold(text).replace("'", " ")))
+
+
 # "That's all" while choosing activities means "done choosing", not "goodbye".
 _DONE_CHOOSING = re.compile(
     r"\b(?:that'?s all|that is all|that'?s it|that is it|nothing (?:else|more)|no more"

@@ -265,6 +265,22 @@ def test_scan_ignores_lookalike_everyday_words(directory: MemberDirectory, text:
     assert _found(directory, text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "member"),
+    [
+        ("we are from the Kyrgyz Republic, customs block our imports", "Kyrgyz Republic"),
+        ("the Dominican Republic needs vaccines", "Dominican Republic"),
+        ("nous sommes la République centrafricaine", "Central African Republic"),
+        ("somos de la Rep. Dominicana", "Dominican Republic"),
+    ],
+)
+def test_scan_finds_official_names_with_republic_in_running_text(
+    directory: MemberDirectory, text: str, member: str
+) -> None:
+    # Names are indexed with "Republic" and "Rep." as one word: the scan reads text the same way.
+    assert _found(directory, text) == [member]
+
+
 def test_scan_reads_french_and_spanish_in_order_without_repeats(
     directory: MemberDirectory,
 ) -> None:

@@ -519,3 +519,65 @@ async def test_a_preference_already_heard_is_not_refused_as_an_unknown_activity(
     assert "utter_invalid_activity_choice" not in result["said"]
     assert "activity_choice" not in result["slots"] or result["slots"]["activity_choice"] is None
     assert "selected_activity_ids" not in result["slots"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "kept"),
+    [
+        ("actually no, remove that one", "nlu_fallback", [0, 1]),  # the last one chosen
+        ("please drop the second one", "deny", [0, 2]),
+        ("enlevez la troisième", "inform", [0, 1]),
+        ("quite el segundo, por favor", "deny", [0, 2]),
+        ("cancel that one", "cancel", [0, 1]),
+    ],
+)
+async def test_a_choice_can_be_taken_back(text: str, intent: str, kept: list[int]) -> None:
+    first, _ = await ask()
+    shown = first[0]["value"]
+    chosen = list(shown)  # all three were picked, in order
+    result = await choose(
+        text,
+        intent,
+        slots={"suggested_activity_ids": shown, "selected_activity_ids": chosen},
+    )
+    assert result["slots"]["selected_activity_ids"] == [shown[i] for i in kept]
+    assert result["slots"]["activity_choice"] is None  # still choosing
+
+
+async def test_a_removed_choice_is_confirmed_and_offered_again() -> None:
+    first, _ = await ask()
+    shown = first[0]["value"]
+    slots = NEED | {"requested_slot": "activity_choice", "suggested_activity_ids": shown}
+    _, said = await run(
+        ActionAskActivityChoice(),
+        tracker(
+            "remove it",
+            intent="deny",
+            previous=slots | {"selected_activity_ids": [shown[0]]},
+            slots=slots | {"selected_activity_ids": []},
+            active_loop="request_form",
+        ),
+    )
+    assert responses(said) == ["utter_activity_removed"]
+    title = get_catalogue().get(shown[0]).title.en  # type: ignore[union-attr]
+    assert said[0]["titles"] == title
+    payloads = [b["payload"] for b in said[0]["buttons"]]
+    assert f'/select_activity{{"activity":"{shown[0]}"}}' in payloads
+
+
+async def test_cancel_that_one_while_choosing_does_not_cancel_the_request() -> None:
+    from actions.requests import ActionCancelRequest
+
+    slots = NEED | {
+        "requested_slot": "activity_choice",
+        "suggested_activity_ids": ["wto-info-note-trips-covid"],
+        "selected_activity_ids": ["wto-info-note-trips-covid"],
+    }
+    tr = tracker("cancel that one", intent="cancel", slots=slots, active_loop="request_form")
+    events, said = await run(ActionCancelRequest(), tr)
+    assert said == []
+    assert events == [{"event": "followup", "timestamp": None, "name": "request_form"}]
+    # Outside the choosing step, cancel still cancels.
+    tr = tracker("cancel", intent="cancel", slots=NEED, active_loop="request_form")
+    _, said = await run(ActionCancelRequest(), tr)
+    assert responses(said) == ["utter_cancelled"]
