@@ -64,6 +64,24 @@ class ActionHandleUnclear(Action):
         return []
 
 
+class ActionOutOfScope(Action):
+    """Out of scope, unless a government's need was misread as such: "quiero comprar vacunas
+    para mi país" starts the request; "where can I get vaccinated?" is told what the
+    assistant is for."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        turn = Turn.from_tracker(tracker)
+        if turn.active_loop is None and unclear.speaks_for_a_government(turn):
+            return [*slot_events(unclear.need_fields(turn)), FollowupAction(REQUEST_FORM)]
+        say(dispatcher, [Reply("utter_out_of_scope")])
+        return []
+
+
 class ActionNoOutsideAQuestion(Action):
     """ "No" when no question is open ends the conversation politely; "I don't know" (what to
     ask for) is answered with examples and the need areas instead of a goodbye."""

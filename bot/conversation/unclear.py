@@ -1,10 +1,12 @@
 """Messages Rasa could not classify with confidence, read with our own lexicons."""
 
+import re
 from typing import Any
 
 from bot.conversation.introduction import is_introduction
 from bot.conversation.turn import Turn
 from bot.nlu import extract
+from bot.nlu.text import fold
 
 
 def describes_a_need(turn: Turn) -> bool:
@@ -19,3 +21,18 @@ def need_fields(turn: Turn) -> dict[str, Any]:
     if turn.slot("description"):
         return {}
     return {"description": turn.text[:4000]}
+
+
+# "para mi país", "for our ministry", "notre gouvernement": the delegate speaks for a
+# government, which a private person asking where to get a jab does not.
+_FOR_A_GOVERNMENT = re.compile(
+    r"\b(?:(?:my|our|mon|notre|nos|mi|nuestro|nuestra|nuestros) (?:country|government|ministry"
+    r"|nation|population|people|pays|gouvernement|ministere|population|pais|gobierno|ministerio"
+    r"|poblacion|hospitals|hopitaux|hospitales)|national|nationale?s?|nacional(?:es)?"
+    r"|government|gouvernement|gobierno|ministry|ministere|ministerio)\b"
+)
+
+
+def speaks_for_a_government(turn: Turn) -> bool:
+    """Read as out of scope, but a government's need ("quiero comprar vacunas para mi país")."""
+    return describes_a_need(turn) and bool(_FOR_A_GOVERNMENT.search(fold(turn.text)))

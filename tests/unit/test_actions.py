@@ -7,7 +7,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from sqlalchemy import select
 
 from actions.forms import ActionAskConfirmed
-from actions.misc import ActionHandleUnclear, ActionHandoff
+from actions.misc import ActionHandleUnclear, ActionHandoff, ActionOutOfScope
 from actions.requests import ActionCancelRequest, ActionSubmitRequest
 from actions.status import ActionCheckStatus, ValidateStatusForm
 from bot.conversation.request_form import IDENTITY_SLOTS, REQUEST_FORM_SLOTS
@@ -231,3 +231,29 @@ async def test_small_talk_that_names_a_need_starts_the_request() -> None:
     # Plain small talk is answered as such.
     events, said = await run(ActionHandleUnclear(), tracker("how are you?", intent="chitchat"))
     assert events == [] and responses(said) == ["utter_chitchat"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "quiero comprar vacunas para mi pais",
+        "nous devons acheter des antiviraux pour notre population",
+        "the ministry wants to buy oxygen concentrators",
+    ],
+)
+async def test_a_government_need_read_as_out_of_scope_starts_the_request(text: str) -> None:
+    events, said = await run(ActionOutOfScope(), tracker(text, intent="out_of_scope"))
+    assert said == []
+    assert events[-1] == {"event": "followup", "name": "request_form", "timestamp": None}
+    assert {"event": "slot", "name": "description", "value": text, "timestamp": None} in events
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["where can I get vaccinated?", "I want to buy a vaccine for my mother", "what's the weather"],
+)
+async def test_a_private_or_unrelated_question_is_told_what_the_assistant_is_for(
+    text: str,
+) -> None:
+    events, said = await run(ActionOutOfScope(), tracker(text, intent="out_of_scope"))
+    assert events == [] and responses(said) == ["utter_out_of_scope"]
