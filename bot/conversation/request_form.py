@@ -371,8 +371,45 @@ def _activity_choice(value: Any, turn: Turn) -> Validation:
     return Validation({"activity_choice": None}, [Reply("utter_invalid_activity_choice")])
 
 
+# Words of an office's name, for an office given where the government is asked.
+_OFFICE_WORDS = frozenset(
+    {
+        *("service", "services", "board", "administration", "customs", "commission", "bureau"),
+        *("unit", "division", "centre", "center", "pharmacy", "stores", "douane", "douanes"),
+        *("servicio", "servicios", "administracion", "aduana", "aduanas", "comision", "unidad"),
+        *("centro", "farmacia", "cellule", "pharmacie", "centrale", "central", "cancilleria"),
+        *("ministry", "ministere", "ministerio", "authority", "autorite", "autoridad", "agency"),
+        *("agence", "agencia", "office", "oficina", "institute", "institut", "instituto"),
+        *("department", "departement", "departamento", "directorate", "direction", "direccion"),
+        *("council", "conseil", "consejo", "secretariat", "secretaria", "mission", "mision"),
+    }
+)
+
+
+def _an_office(text: str) -> bool:
+    """ "Ministry of Health", "State Customs Service": where the delegate works, typed at the
+    government question (which they often read as "which part of government")."""
+    return bool(extract.institution(text) or set(words(text)) & _OFFICE_WORDS)
+
+
 def _member(value: Any, turn: Turn) -> Validation:
     match = get_directory().resolve(str(value))
+    office = extract.institution_answer(" ".join(str(value).split()).strip(" .,!"))
+    if match is None and turn.slot("institution") is None and _an_office(office):
+        return Validation(
+            {"member": None, "member_status": None, "institution": office[0].upper() + office[1:]},
+            [Reply("utter_office_noted", {"institution": echo(office, 80)})],
+        )
+    if match is not None and match.exact and turn.slot("institution") is None:
+        if _an_office(office) and fold(office) != fold(match.matched):
+            # "Ministry of Health of Ghana": the government, and where the delegate works.
+            return Validation(
+                {
+                    "member": match.member.name,
+                    "member_status": match.member.status,
+                    "institution": office[0].upper() + office[1:],
+                }
+            )
     if match is None:
         return Validation(
             {"member": None, "member_status": None},

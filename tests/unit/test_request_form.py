@@ -384,3 +384,29 @@ async def test_a_new_government_given_at_the_summary_replaces_the_old_one() -> N
     )
     assert values["member"] == "Lao People's Democratic Republic"
     assert values["confirmed"] is None  # the summary is shown again, with the new government
+
+
+@pytest.mark.parametrize(
+    ("text", "office"),
+    [
+        ("Ministry of Health", "Ministry of Health"),
+        ("State Customs Service", "State Customs Service"),
+        ("dirección general de aduanas", "Dirección general de aduanas"),
+    ],
+)
+async def test_an_office_given_for_the_government_is_kept_and_the_government_asked_again(
+    text: str, office: str
+) -> None:
+    values, said = await answer("member", text)
+    assert values["member"] is None
+    assert values["institution"] == office
+    assert said == ["utter_office_noted"]
+
+
+async def test_an_office_with_its_country_gives_both() -> None:
+    values, said = await answer("member", "Ministry of Health of Ghana")
+    assert (values["member"], values["institution"]) == ("Ghana", "Ministry of Health of Ghana")
+    assert said == []
+    # A known institution is not replaced by an answer to the government question.
+    values, said = await answer("member", "Ghana", slots={"institution": "Ministry of Trade"})
+    assert values["member"] == "Ghana" and values.get("institution") == "Ministry of Trade"
