@@ -30,7 +30,8 @@ _AND = {"en": "and", "fr": "et", "es": "y"}
 _NEVER_QUOTED = frozenset(
     terms(
         "need needs needed besoin besoins necesidad necesidades help aide ayuda "
-        "assistance asistencia support apoyo appui request demande solicitud"
+        "assistance asistencia support apoyo appui request demande solicitud "
+        "information informations informacion info infos know savoir saber want veut quiere"
     )
 )
 

@@ -244,7 +244,11 @@ def validate(slot: str, value: Any, turn: Turn) -> Validation:
     if value is None:
         return Validation({slot: None})
     if slot in _NEVER_QUESTIONS and turn.requested_slot == slot and extract.is_question(turn.text):
-        return Validation({slot: None}, [_answer_to_question(turn)])
+        # "Ghana?" is an unsure answer, not a question: a government is recognised exactly.
+        unsure = slot == "member" and get_directory().resolve(turn.text.strip(" ?¿")) is not None
+        if not unsure:
+            return Validation({slot: None}, [_answer_to_question(turn)])
+        value = turn.text.strip(" ?¿")
     check = _CHECKS.get(slot)
     result = check(value, turn) if check else Validation({slot: value})
     _acknowledge_change(slot, result, turn)

@@ -410,3 +410,8 @@ async def test_an_office_with_its_country_gives_both() -> None:
     # A known institution is not replaced by an answer to the government question.
     values, said = await answer("member", "Ghana", slots={"institution": "Ministry of Trade"})
     assert values["member"] == "Ghana" and values.get("institution") == "Ministry of Trade"
+
+
+async def test_an_unsure_government_with_a_question_mark_is_still_the_answer() -> None:
+    values, said = await answer("member", "Ghana?")
+    assert values["member"] == "Ghana" and said == []
