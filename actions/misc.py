@@ -55,6 +55,10 @@ class ActionHandleUnclear(Action):
         if unclear.describes_a_need(turn):
             # The message already went through slot extraction: start the form with it.
             return [*slot_events(unclear.need_fields(turn)), FollowupAction(REQUEST_FORM)]
+        asked = turn.question_just_answered()
+        if asked and extract.about_what_was_shown(turn.text):
+            # "Great, I want to ask for help with that" after a catalogue answer.
+            return [*slot_events({"description": asked}), FollowupAction(REQUEST_FORM)]
         if is_introduction(turn.text):
             # "Good morning, I work at the Ministry of Health of Kenya": office and country are
             # already taken from it; the form asks about the need next.

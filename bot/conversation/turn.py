@@ -141,6 +141,20 @@ class Turn:
             and extract.ends_choosing(self.text)
         )
 
+    def question_just_answered(self) -> str | None:
+        """The catalogue question the assistant answered right before this message
+        ("what does WIPO offer on patent searches?"), for "I want help with that"."""
+        users = [i for i, e in enumerate(self.events) if e.get("event") == "user"]
+        if len(users) < 2:
+            return None
+        answered = any(
+            e.get("event") == "bot"
+            and (e.get("metadata") or {}).get("utter_action") == "utter_catalogue_results"
+            for e in self.events[users[-2] + 1 : users[-1]]
+        )
+        asked = str(self.events[users[-2]].get("text") or "").strip()
+        return asked if answered and asked else None
+
     def closest_intent(self, floor: float) -> str | None:
         """The intent this message most resembles when Rasa fell back, if it comes near."""
         if self.intent != "nlu_fallback":

@@ -192,6 +192,9 @@ def _describes_need(turn: Turn, requested: str | None) -> bool:
 
 def _description(turn: Turn) -> dict[str, Any]:
     """The delegate's own account of the need; later additions are appended, not lost."""
+    asked = turn.question_just_answered()
+    if asked and not turn.slot("description") and extract.about_what_was_shown(turn.text):
+        return {"description": asked}  # "help with that", right after a catalogue answer
     if not extract.is_substantive(turn.text) or is_introduction(turn.text):
         return {}
     current = turn.slot("description")

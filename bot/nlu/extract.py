@@ -173,6 +173,24 @@ def removes_choice(text: str) -> bool:
     return bool(_REMOVE_CHOICE.search(fold(text).replace("'", " ")))
 
 
+# "I want to ask for help with that", "sí, quiero pedir ayuda con eso": a request about what
+# was just shown, which names nothing itself.
+_THAT = re.compile(r"\b(?:that|this|it|those|them|ca|cela|ceci|eso|esto|esa|ese|esos|esas)\b")
+_GO_AHEAD = re.compile(
+    r"\b(?:help|request|ask|apply|want|need|interested|aide|demande\w*|solliciter|veux|voudrais"
+    r"|voulons|besoin|interesse\w*|ayuda|pedir|solicit\w*|quiero|quisiera|queremos|necesit\w*"
+    r"|interesa\w*)\b"
+)
+
+
+def about_what_was_shown(text: str) -> bool:
+    """A wish for help that points back ("help with that") instead of naming a need."""
+    folded = fold(text).replace("'", " ")
+    return bool(_THAT.search(folded) and _GO_AHEAD.search(folded)) and not (
+        need_areas(text) or topics(text)
+    )
+
+
 # "That's all" while choosing activities means "done choosing", not "goodbye".
 _DONE_CHOOSING = re.compile(
     r"\b(?:that'?s all|that is all|that'?s it|that is it|nothing (?:else|more)|no more"

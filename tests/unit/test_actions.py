@@ -1,6 +1,7 @@
 """Custom actions, run as the action server runs them; whole event lists asserted."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rasa_sdk.events import ActiveLoop, SlotSet
@@ -11,6 +12,8 @@ from actions.misc import ActionHandleUnclear, ActionHandoff, ActionOutOfScope
 from actions.requests import ActionCancelRequest, ActionSubmitRequest
 from actions.status import ActionCheckStatus, ValidateStatusForm
 from bot.conversation.request_form import IDENTITY_SLOTS, REQUEST_FORM_SLOTS
+from bot.conversation.turn import Turn
+from bot.conversation.understand import understand
 from bot.settings import get_settings
 from bot.store.db import engine_for
 from bot.store.models import Request
@@ -257,3 +260,37 @@ async def test_a_private_or_unrelated_question_is_told_what_the_assistant_is_for
 ) -> None:
     events, said = await run(ActionOutOfScope(), tracker(text, intent="out_of_scope"))
     assert events == [] and responses(said) == ["utter_out_of_scope"]
+
+
+def after_a_catalogue_answer(text: str, intent: str, question: str) -> Any:
+    """A tracker whose previous turn was `question`, answered with catalogue results."""
+    tr = tracker(text, intent=intent, confidence=0.55)
+    latest = max(i for i, e in enumerate(tr.events) if e["event"] == "user")
+    previous = max(i for i, e in enumerate(tr.events[:latest]) if e["event"] == "user")
+    tr.events[previous]["text"] = question
+    answer = {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_catalogue_results"}}
+    tr.events.insert(latest, answer)
+    return tr
+
+
+async def test_help_with_that_after_a_catalogue_answer_starts_the_request_about_it() -> None:
+    question = "what does WIPO offer on patent searches?"
+    tr = after_a_catalogue_answer(
+        "great, I want to ask for help with that", "nlu_fallback", question
+    )
+    events, said = await run(ActionHandleUnclear(), tr)
+    assert said == []
+    assert events[-1] == {"event": "followup", "name": "request_form", "timestamp": None}
+    assert {"event": "slot", "name": "description", "value": question, "timestamp": None} in events
+    # The same words out of the blue are not understood as a need.
+    events, said = await run(
+        ActionHandleUnclear(),
+        tracker("great, I want to ask for help with that", intent="nlu_fallback", confidence=0.55),
+    )
+    assert events == [] and responses(said) == ["utter_default"]
+
+
+def test_asking_for_help_with_that_takes_the_question_as_the_description() -> None:
+    question = "qué cursos hay sobre licencias obligatorias"
+    tr = after_a_catalogue_answer("sí, quiero pedir ayuda con eso", "request_assistance", question)
+    assert understand(Turn.from_tracker(tr))["description"] == question
