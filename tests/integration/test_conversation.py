@@ -345,3 +345,16 @@ def test_a_vague_need_is_asked_what_kind_of_help_and_a_question_is_not_a_name(
     assert filed["institution"] == "Food and Drugs Authority"
     assert filed["requester_name"] == "Ama Owusu"
     assert filed["topics"] == ["regulation"]
+
+
+def test_help_with_that_after_a_catalogue_answer_is_a_request_about_it(
+    stack: Stack, delegate: Delegate
+) -> None:
+    delegate.say("what does WIPO offer on patent searches?")
+    assert "PATENTSCOPE" in delegate.text and delegate.expecting is None
+    # Rasa cannot classify this; the catalogue answer just before says what "that" is.
+    delegate.say("great, I want to ask for help with that")
+    assert delegate.expecting == "need_area"
+    delegate.say('/inform{"need_area":"medicines"}')
+    assert delegate.expecting == "activity_choice"
+    assert any("wipo-patentscope-covid-index" in b["payload"] for b in delegate.offered)
