@@ -260,8 +260,13 @@ def search(
     language: str = "en",
     include_past: bool = True,
     catalogue: Catalogue | None = None,
+    formats: Iterable[str] = (),
 ) -> list[Activity]:
-    """Filter the catalogue and, when `q` is given, rank matches by text relevance."""
+    """Filter the catalogue and, when `q` is given, rank matches by text relevance.
+
+    `formats` keeps any of several formats: "courses" are trainings, online courses and
+    workshops alike."""
+    kinds = set(formats)
     catalogue = catalogue or get_catalogue()
     index = index_for(catalogue)
     org = organization.upper() if organization else None
@@ -274,6 +279,7 @@ def search(
         and (topic is None or topic in a.topics)
         and (org is None or org in a.organizations)
         and (format is None or a.format == format)
+        and (not kinds or a.format in kinds)
         and (include_past or a.is_open)
     ]
     if q.strip():

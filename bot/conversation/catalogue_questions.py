@@ -1,5 +1,6 @@
 """Questions about the catalogue, in or outside the request form."""
 
+from bot.catalogue.intents import read_intents
 from bot.catalogue.labels import FORMAT_LABELS, PAST_NOTE, label
 from bot.catalogue.loader import get_catalogue
 from bot.catalogue.ranking import search
@@ -8,7 +9,6 @@ from bot.conversation import suggestions
 from bot.conversation.replies import Reply
 from bot.conversation.turn import REQUEST_FORM, Turn
 from bot.nlu import extract
-from bot.nlu.lexicon import load_lexicon
 
 MAX_RESULTS = 5
 
@@ -19,11 +19,11 @@ def search_reply(turn: Turn) -> Reply:
     organizations = [o for o in extract.organizations(text) if o != "not_sure"]
     topics = extract.topics(text)
     areas = extract.need_areas(text)
-    formats = load_lexicon("formats").labels(text)
+    # "Cursos" asks for any kind of course (training, online course, workshop).
+    kinds = read_intents(text).formats
     organization = organizations[0] if len(organizations) == 1 else None
     topic = topics[0] if topics else None
     area = areas[0] if areas else None
-    kind = formats[0] if formats else None
 
     def matching(q: str) -> list[Activity]:
         return search(
@@ -31,12 +31,12 @@ def search_reply(turn: Turn) -> Reply:
             organization=organization,
             topic=topic,
             need_area=area,
-            format=kind,
+            formats=kinds,
             language=turn.language,
         )
 
     found = matching(text)
-    if not found and any((organization, topic, area, kind)):
+    if not found and any((organization, topic, area, kinds)):
         # The words matched nothing specific: the filters alone still answer the question.
         found = matching("")
     # In the request form the form's own question follows, not an invitation to describe.

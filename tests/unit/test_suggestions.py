@@ -581,3 +581,27 @@ async def test_cancel_that_one_while_choosing_does_not_cancel_the_request() -> N
     tr = tracker("cancel", intent="cancel", slots=NEED, active_loop="request_form")
     _, said = await run(ActionCancelRequest(), tr)
     assert responses(said) == ["utter_cancelled"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("qué cursos hay sobre licencias obligatorias", "es"),
+        ("quels cours sur les licences obligatoires ?", "fr"),
+        ("any courses on compulsory licensing?", "en"),
+    ],
+)
+async def test_courses_asked_for_include_online_courses_and_workshops(
+    text: str, language: str
+) -> None:
+    # "Cursos" names no single format: the TRIPS e-learning course is a course too.
+    _, said = await run(
+        ActionSearchCatalogue(),
+        tracker(text, intent="ask_catalogue", slots={"language": language}),
+    )
+    catalogue = get_catalogue()
+    listed = [
+        a for a in catalogue.activities if f"**{a.title.get(language)}**" in said[0]["results"]
+    ]
+    assert "wto-trips-elearning" in [a.id for a in listed]
+    assert {a.format for a in listed} <= {"training", "online_course", "workshop"}
