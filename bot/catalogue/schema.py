@@ -139,13 +139,16 @@ class Activity(_Frozen):
     source_url: HttpUrl
     notes: str | None = None
     priority_groups: tuple[PriorityGroup, ...] = ()
+    # WTO statuses the activity is reserved to (the accession programme: acceding governments
+    # and observers); empty when any government may use it.
+    only_for: tuple[Literal["member", "observer", "accession_candidate"], ...] = ()
     keywords: LocalizedKeywords
     # Proper names and acronyms a delegate may use for the activity itself, any language.
     names: tuple[str, ...] = ()
     # For a past activity: the id of the open activity that replaced it.
     succeeded_by: str | None = Field(default=None, pattern=_KEBAB)
 
-    @field_validator("organizations", "need_areas", "topics", "priority_groups")
+    @field_validator("organizations", "need_areas", "topics", "priority_groups", "only_for")
     @classmethod
     def _no_duplicates(cls, values: tuple[str, ...]) -> tuple[str, ...]:
         return _unique(values, "values")

@@ -306,3 +306,21 @@ def test_a_reason_never_quotes_need_or_help_back() -> None:
     for s in suggest(NeedQuery(text="we need help and support, our request is urgent"), limit=10):
         quoted = s.reason.split("“")[1].split("”")[0].lower() if "“" in s.reason else ""
         assert not {"need", "help", "support", "request"} & set(quoted.split()), s.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We need training on patents for medicines",
+        "cursos sobre licencias obligatorias",
+        "formation sur l'accord sur les ADPIC",
+    ],
+)
+def test_a_member_is_never_offered_what_is_reserved_to_acceding_governments(text: str) -> None:
+    reserved = [a.id for a in get_catalogue().activities if a.only_for]
+    assert reserved == ["wto-accession-technical-assistance"]
+    assert "member" not in get_catalogue().get(reserved[0]).only_for  # type: ignore[union-attr]
+    member = _ids(NeedQuery(text=text, member_status="member"), limit=57)
+    observer = _ids(NeedQuery(text=text, member_status="observer"), limit=57)
+    assert reserved[0] not in member
+    assert reserved[0] in observer

@@ -605,3 +605,17 @@ async def test_courses_asked_for_include_online_courses_and_workshops(
     ]
     assert "wto-trips-elearning" in [a.id for a in listed]
     assert {a.format for a in listed} <= {"training", "online_course", "workshop"}
+
+
+async def test_a_member_asking_about_courses_is_not_listed_the_accession_programme() -> None:
+    question = "what training is there on TRIPS and accession rules?"
+    listed = {}
+    for status in ("member", "accession_candidate"):
+        _, said = await run(
+            ActionSearchCatalogue(),
+            tracker(question, intent="ask_catalogue", slots={"member_status": status}),
+        )
+        listed[status] = said[0]["results"]
+    accession = get_catalogue().get("wto-accession-technical-assistance").title.en  # type: ignore[union-attr]
+    assert accession in listed["accession_candidate"]
+    assert accession not in listed["member"]
