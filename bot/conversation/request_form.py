@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.catalogue.schema import TOPICS
+from bot.catalogue.text import content_words
 from bot.conversation import catalogue_questions, suggestions
 from bot.conversation.introduction import is_introduction
 from bot.conversation.replies import Reply, echo
@@ -267,6 +268,15 @@ _QUESTION_ANSWERS = {
 QUESTION_FLOOR = 0.3
 
 
+def _a_question_about_nothing(text: str) -> bool:
+    """ "cuál es la diferencia?" at the description question: a question that names no area,
+    topic or product is not an account of the need ("how do we issue a compulsory licence?"
+    is)."""
+    if not extract.is_question(text) or extract.need_areas(text) or extract.topics(text):
+        return False
+    return len(content_words(text)) < 5
+
+
 def _answer_to_question(turn: Turn) -> Reply:
     answer = _QUESTION_ANSWERS.get(turn.closest_intent(QUESTION_FLOOR) or "")
     return Reply(answer or "utter_question_not_answer")
@@ -312,6 +322,12 @@ def _need_area(value: Any, turn: Turn) -> Validation:
 
 def _description(value: Any, turn: Turn) -> Validation:
     text = str(value).strip()
+    area = turn.slot("need_area")
+    if area in NEED_AREAS and extract.unsure(text) and turn.requested_slot == "description":
+        # "Aucune idée": the area is all there is; the kind of help is asked next.
+        return Validation({"description": value_label(area, turn.language)})
+    if turn.requested_slot == "description" and _a_question_about_nothing(text):
+        return Validation({"description": None}, [_answer_to_question(turn)])
     # An email address alone ("lucia.gomez@cancilleria.gob.ar") says nothing of the need.
     words_besides_email = extract.EMAIL.sub(" ", text)
     if not extract.is_substantive(words_besides_email) or is_introduction(text):

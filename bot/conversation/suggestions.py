@@ -372,6 +372,8 @@ def need_changed(turn: Turn) -> bool:
     described = turn.previous_slots.get("description")
     if described and turn.slot("description") not in (None, described):
         return True
+    if set(turn.slot("topics") or []) - set(turn.previous_slots.get("topics") or []):
+        return True  # "Compras": a kind of help named while choosing
     # "WIPO only": the organizations they prefer now count in what is shown.
     preferred = turn.slot("organizations")
     return bool(preferred) and preferred != turn.previous_slots.get("organizations")

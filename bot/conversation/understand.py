@@ -8,6 +8,7 @@ by the request form like any answer.
 import re
 from typing import Any
 
+from bot.conversation import suggestions
 from bot.conversation.introduction import is_introduction
 from bot.conversation.turn import REQUEST_FORM, STATUS_FORM, Turn
 from bot.members import get_directory
@@ -64,6 +65,8 @@ def understand(turn: Turn) -> dict[str, Any]:
     if describes or requested in ("description", "need_area", "focus"):
         if new_topics := [t for t in extract.topics(text) if t not in (turn.slot("topics") or [])]:
             updates["topics"] = [*(turn.slot("topics") or []), *new_topics]
+    if requested == "activity_choice":
+        updates |= _kind_of_help_while_choosing(turn)
 
     preferred = extract.preferred_organizations(text)
     if preferred and requested != "organizations" and preferred != turn.slot("organizations"):
@@ -188,6 +191,20 @@ def _describes_need(turn: Turn, requested: str | None) -> bool:
     if turn.intent in ("describe_need", "request_assistance") or turn.corrects_need:
         return True
     return turn.intent == "inform" and requested in (None, "need_area", "focus")
+
+
+def _kind_of_help_while_choosing(turn: Turn) -> dict[str, Any]:
+    """ "Compras" or "and the patents?" while suggestions are on screen: a kind of help to
+    add to the need (and to rank on), unless the words pick or take back an activity."""
+    known = list(turn.slot("topics") or [])
+    new_topics = [t for t in extract.topics(turn.text) if t not in known]
+    if not new_topics or extract.removes_choice(turn.text) or suggestions.picked(turn).ids:
+        return {}
+    current = turn.slot("description") or ""
+    updates: dict[str, Any] = {"topics": known + new_topics}
+    if turn.text not in current:
+        updates["description"] = f"{current}\n{turn.text}".strip()[:4000]
+    return updates
 
 
 def _description(turn: Turn) -> dict[str, Any]:

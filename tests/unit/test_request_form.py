@@ -415,3 +415,58 @@ async def test_an_office_with_its_country_gives_both() -> None:
 async def test_an_unsure_government_with_a_question_mark_is_still_the_answer() -> None:
     values, said = await answer("member", "Ghana?")
     assert values["member"] == "Ghana" and said == []
+
+
+@pytest.mark.parametrize("text", ["cuál es la diferencia?", "what do you mean?", "c'est quoi ?"])
+async def test_a_question_about_nothing_is_not_the_description(text: str) -> None:
+    values, said = await answer(
+        "description",
+        text,
+        intent="nlu_fallback",
+        confidence=0.5,
+        ranking=[("nlu_fallback", 0.5), ("chitchat", 0.2)],
+        slots={"need_area": "technologies"},
+    )
+    assert values["description"] is None
+    assert said == ["utter_question_not_answer"]
+
+
+async def test_a_question_that_tells_the_need_is_the_description() -> None:
+    text = "how do we issue a compulsory licence for an antiviral?"
+    values, said = await answer("description", text, slots={"need_area": "medicines"})
+    assert values["description"] == text and said == []
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "area"), [("aucune idée", "fr", "vaccins"), ("no sé", "es", "vacunas")]
+)
+async def test_not_knowing_what_to_describe_leads_to_the_kind_of_help(
+    text: str, language: str, area: str
+) -> None:
+    slots = {"need_area": "vaccines", "language": language}
+    values, said = await answer("description", text, intent="deny", slots=slots)
+    assert values["description"] == area and said == []
+    order = request_form.required_slots(slots_turn(**slots, description=area))
+    assert order[:3] == ["need_area", "description", "focus"]
+
+
+async def test_a_kind_of_help_named_while_choosing_brings_new_suggestions() -> None:
+    from bot.conversation.understand import understand
+
+    before = {
+        "need_area": "technologies",
+        "description": "pruebas rápidas para hospitales",
+        "requested_slot": "activity_choice",
+        "suggested_activity_ids": ["wto-trade-facilitation-critical-medical-goods"],
+        "language": "es",
+    }
+    turn = Turn.from_tracker(
+        tracker("Compras", intent="inform", slots=before, active_loop="request_form")
+    )
+    taken = understand(turn)
+    assert taken["topics"] == ["procurement"]
+    assert taken["description"] == "pruebas rápidas para hospitales\nCompras"
+    values, said = await answer(
+        "activity_choice", "Compras", slots=taken | {"language": "es"}, previous=before
+    )
+    assert values["activity_choice"] is None and said == []  # a new batch, not "which one?"
