@@ -55,6 +55,10 @@ class ActionHandleUnclear(Action):
         if unclear.describes_a_need(turn):
             # The message already went through slot extraction: start the form with it.
             return [*slot_events(unclear.need_fields(turn)), FollowupAction(REQUEST_FORM)]
+        if turn.active_loop == REQUEST_FORM:
+            # An answer Rasa could not classify ("Achats" at the kind-of-help question): the
+            # form reads it next, and its own checks re-ask, specifically, when it is none.
+            return [FollowupAction(REQUEST_FORM)]
         asked = turn.question_just_answered()
         if asked and extract.about_what_was_shown(turn.text):
             # "Great, I want to ask for help with that" after a catalogue answer.

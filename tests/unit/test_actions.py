@@ -294,3 +294,18 @@ def test_asking_for_help_with_that_takes_the_question_as_the_description() -> No
     question = "qué cursos hay sobre licencias obligatorias"
     tr = after_a_catalogue_answer("sí, quiero pedir ayuda con eso", "request_assistance", question)
     assert understand(Turn.from_tracker(tr))["description"] == question
+
+
+async def test_an_unclassified_answer_inside_the_form_is_left_to_the_form() -> None:
+    # "Achats" at the kind-of-help question: no "Sorry, I didn't understand" before the form
+    # reads it (it used to come first, then the form took the answer anyway).
+    tr = tracker(
+        "Achats",
+        intent="nlu_fallback",
+        confidence=0.5,
+        slots={"requested_slot": "focus", "need_area": "vaccines", "description": "vaccins"},
+        active_loop="request_form",
+    )
+    events, said = await run(ActionHandleUnclear(), tr)
+    assert said == []
+    assert events == [{"event": "followup", "name": "request_form", "timestamp": None}]
