@@ -217,14 +217,13 @@ def suggest(
     need = _need(query, index)
     tokens = _corrected_tokens(index, query.text)
     scores, lifted = _scores(index, query, need, tokens, weights)
-    status = query.member_status
     scored = [
         (a, scores[i], i)
         for i, a in enumerate(catalogue.activities)
         if a.id not in excluded
         and (not formats or a.format in formats)
         # A WTO member is never offered what is reserved to acceding governments.
-        and not (status and a.only_for and status not in a.only_for)
+        and a.open_to(query.member_status)
     ]
     if not scored:
         return []

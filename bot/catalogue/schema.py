@@ -148,6 +148,10 @@ class Activity(_Frozen):
     # For a past activity: the id of the open activity that replaced it.
     succeeded_by: str | None = Field(default=None, pattern=_KEBAB)
 
+    def open_to(self, status: str | None) -> bool:
+        """Whether a government of this WTO status (None: not known yet) may use it."""
+        return not (status and self.only_for and status not in self.only_for)
+
     @field_validator("organizations", "need_areas", "topics", "priority_groups", "only_for")
     @classmethod
     def _no_duplicates(cls, values: tuple[str, ...]) -> tuple[str, ...]:

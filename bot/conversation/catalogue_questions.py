@@ -40,8 +40,7 @@ def search_reply(turn: Turn) -> Reply:
         # The words matched nothing specific: the filters alone still answer the question.
         found = matching("")
     # A WTO member is not pointed to what is reserved to acceding governments.
-    status = turn.slot("member_status")
-    found = [a for a in found if not (status and a.only_for and status not in a.only_for)]
+    found = [a for a in found if a.open_to(turn.slot("member_status"))]
     # In the request form the form's own question follows, not an invitation to describe.
     suffix = "_in_form" if turn.active_loop == REQUEST_FORM else ""
     if not found:

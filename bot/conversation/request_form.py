@@ -246,10 +246,10 @@ def validate(slot: str, value: Any, turn: Turn) -> Validation:
         return Validation({slot: None})
     if slot in _NEVER_QUESTIONS and turn.requested_slot == slot and extract.is_question(turn.text):
         # "Ghana?" is an unsure answer, not a question: a government is recognised exactly.
-        unsure = slot == "member" and get_directory().resolve(turn.text.strip(" ?¿")) is not None
-        if not unsure:
+        bare = turn.text.strip(" ?¿")
+        if slot != "member" or get_directory().resolve(bare) is None:
             return Validation({slot: None}, [_answer_to_question(turn)])
-        value = turn.text.strip(" ?¿")
+        value = bare
     check = _CHECKS.get(slot)
     result = check(value, turn) if check else Validation({slot: value})
     _acknowledge_change(slot, result, turn)
@@ -346,15 +346,12 @@ def _focus(value: Any, turn: Turn) -> Validation:
     """Topics from a button or from words; anything else means "just show me" (the question
     is asked once: suggestions then rank on the need as told)."""
     text = str(value)
-    picked = [t for t in text.split(",") if t in TOPICS]
-    if turn.is_payload and picked:
-        known = list(turn.slot("topics") or [])
-        return Validation({"focus": text, "topics": known + [t for t in picked if t not in known]})
-    if turn.is_payload or extract.unsure(text) or not (turn.slot("topics") or extract.topics(text)):
+    said = [t for t in text.split(",") if t in TOPICS] if turn.is_payload else extract.topics(text)
+    known = list(turn.slot("topics") or [])
+    # Words may have had their topics read already (by `understand`); a button has its own.
+    if extract.unsure(text) or not (said or (known and not turn.is_payload)):
         return Validation({"focus": NOT_SURE})
-    topics = list(turn.slot("topics") or [])
-    topics += [t for t in extract.topics(text) if t not in topics]
-    return Validation({"focus": text[:500], "topics": topics})
+    return Validation({"focus": text[:500], "topics": known + [t for t in said if t not in known]})
 
 
 # How readers tell validators what happened. rasa-sdk keeps only the slots a validator
@@ -412,22 +409,31 @@ def _an_office(text: str) -> bool:
     return bool(extract.institution(text) or set(words(text)) & _OFFICE_WORDS)
 
 
+def _office_answer(value: Any) -> str:
+    """An answer naming an office, without its lead-in ("I work at the") or end punctuation."""
+    return extract.institution_answer(" ".join(str(value).split()).strip(" .,!"))
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _member(value: Any, turn: Turn) -> Validation:
     match = get_directory().resolve(str(value))
-    office = extract.institution_answer(" ".join(str(value).split()).strip(" .,!"))
-    if match is None and turn.slot("institution") is None and _an_office(office):
-        return Validation(
-            {"member": None, "member_status": None, "institution": office[0].upper() + office[1:]},
-            [Reply("utter_office_noted", {"institution": echo(office, 80)})],
-        )
-    if match is not None and match.exact and turn.slot("institution") is None:
-        if _an_office(office) and fold(office) != fold(match.matched):
+    office = _office_answer(value)
+    if turn.slot("institution") is None and _an_office(office):
+        if match is None:
+            return Validation(
+                {"member": None, "member_status": None, "institution": _capitalised(office)},
+                [Reply("utter_office_noted", {"institution": echo(office, 80)})],
+            )
+        if match.exact and fold(office) != fold(match.matched):
             # "Ministry of Health of Ghana": the government, and where the delegate works.
             return Validation(
                 {
                     "member": match.member.name,
                     "member_status": match.member.status,
-                    "institution": office[0].upper() + office[1:],
+                    "institution": _capitalised(office),
                 }
             )
     if match is None:
@@ -465,7 +471,7 @@ def _just_a_country(text: str) -> bool:
 
 
 def _institution(value: Any, turn: Turn) -> Validation:
-    text = extract.institution_answer(" ".join(str(value).split()).strip(" .,!"))
+    text = _office_answer(value)
     if (
         len(text) < 2
         or len(text) > 300
@@ -476,7 +482,7 @@ def _institution(value: Any, turn: Turn) -> Validation:
         or _just_the_organizations(text)
     ):
         return Validation({"institution": None}, [Reply("utter_invalid_institution")])
-    return Validation({"institution": text[0].upper() + text[1:]})
+    return Validation({"institution": _capitalised(text)})
 
 
 def _requester_name(value: Any, turn: Turn) -> Validation:
