@@ -103,12 +103,25 @@ async def chat(
             await replies.release(body.sender_id, message_id)
         raise
     if message_id:
-        if failed:
-            # Not remembered: the same message sent again must be processed again.
-            await replies.release(body.sender_id, message_id)
-        else:
-            await replies.store(body.sender_id, message_id, answer.model_dump_json())
+        await _remember(replies, body.sender_id, message_id, None if failed else answer)
     return answer
+
+
+async def _remember(
+    replies: RepliesCache, sender_id: str, message_id: str, answer: ChatOut | None
+) -> None:
+    """Keep the answer for a resent twin; an answer that failed is forgotten so a twin reruns.
+
+    The turn has happened by now: a store that cannot take the answer must not turn it into an
+    error the delegate would see (their message would then look lost, though Rasa took it in).
+    """
+    try:
+        if answer is None:
+            await replies.release(sender_id, message_id)
+        else:
+            await replies.store(sender_id, message_id, answer.model_dump_json())
+    except SQLAlchemyError as exc:
+        log.warning("could not remember the answer to a message (%s)", type(exc).__name__)
 
 
 async def _converse(body: ChatIn, rasa: RasaClient, store: Engine) -> tuple[ChatOut, bool]:

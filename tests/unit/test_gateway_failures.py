@@ -6,6 +6,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.exc import OperationalError
 
 from bot.web.app import create_app
 from bot.web.chat import SEND_AGAIN
@@ -67,3 +68,30 @@ def test_a_session_start_payload_may_go_unanswered(
     client, _ = gateway
     r = client.post("/api/chat", json={"sender_id": "browser-1234", "message": "/session_start"})
     assert r.status_code == 200 and r.json()["messages"] == []
+
+
+class AnsweringRasa(SilentRasa):
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/webhooks/rest/webhook":
+            return httpx.Response(200, json=[{"recipient_id": "browser-1234", "text": "Merci."}])
+        return super().__call__(request)
+
+
+def test_an_answer_reaches_the_delegate_even_when_the_store_cannot_remember_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Rasa has taken the message in: losing the answer's copy must not show as an error.
+    with TestClient(create_app()) as client:
+        client.app.state.rasa = RasaClient(  # type: ignore[attr-defined]
+            "http://rasa.invalid", "token", 2, transport=httpx.MockTransport(AnsweringRasa("fr"))
+        )
+        replies = client.app.state.replies  # type: ignore[attr-defined]
+
+        def locked(*_: object) -> None:
+            raise OperationalError("UPDATE gateway_replies", {}, Exception("database is locked"))
+
+        monkeypatch.setattr(replies, "_update", locked)
+        body = {"sender_id": "browser-1234", "message": "Awa Koné", "client_message_id": "m-1"}
+        r = client.post("/api/chat", json=body)
+    assert r.status_code == 200
+    assert [m["text"] for m in r.json()["messages"]] == ["Merci."]
