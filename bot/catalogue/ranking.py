@@ -46,6 +46,9 @@ class Weights:
     ldc: float = 0.1
     # A delegate unsure whom to ask is best served by the joint request channel of all three.
     joint_if_unsure: float = 0.8
+    # Not sure yet what kind of help: the three organizations' joint overviews and training
+    # (the Trilateral Study, say) follow the joint request, as a place to start.
+    overview: float = 0.5
     # Pseudo-relevance feedback: similarity to the best match, as a share of the score.
     feedback: float = 0.4
     # Activities scoring under this share of the best score are not returned, so weak
@@ -69,6 +72,7 @@ class NeedQuery:
     organizations: tuple[str, ...] = ()  # preferred: WHO/WIPO/WTO; empty or ("not_sure",) = none
     language: str = "en"
     formats: tuple[str, ...] = ()  # optional filter
+    overview: bool = False  # the delegate does not know yet what kind of help they need
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,10 @@ def _need(query: NeedQuery, index: CatalogueIndex) -> _Need:
 
 def _is_joint_channel(activity: Activity) -> bool:
     return len(activity.organizations) == 3 and activity.format == "advisory" and activity.is_open
+
+
+def _is_joint_work(activity: Activity) -> bool:
+    return len(activity.organizations) == 3 and activity.is_open
 
 
 def _structured(activity: Activity, query: NeedQuery, need: _Need, w: Weights) -> float:
@@ -195,6 +203,13 @@ def _scores(
     if w.feedback > 0 and query.text.strip():
         top = max(range(len(scores)), key=lambda i: (scores[i], -i))
         scores = [s + w.feedback * index.similarity[i][top] for i, s in enumerate(scores)]
+    if query.overview:
+        # After the feedback: a place to start, never what the rest is made to resemble. The
+        # joint request keeps its lead over the overviews (it has the unsure bonus too).
+        scores = [
+            s + (w.overview if _is_joint_work(a) else 0.0)
+            for a, s in zip(activities, scores, strict=True)
+        ]
     return scores, lifted
 
 

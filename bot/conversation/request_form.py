@@ -1,9 +1,12 @@
 """The request form: which slot to ask next, how to read an answer, how to check it."""
 
+import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from bot.catalogue.schema import TOPICS
+from bot.catalogue.loader import get_catalogue
+from bot.catalogue.schema import LANGUAGES, TOPICS
 from bot.catalogue.text import content_words
 from bot.conversation import catalogue_questions, suggestions
 from bot.conversation.introduction import is_introduction
@@ -470,6 +473,46 @@ def _just_a_country(text: str) -> bool:
     return match is not None and match.exact and fold(match.matched) == fold(text)
 
 
+# "my name is Rahul Sharma" at the office question is a name whatever it looks like.
+_SAYS_A_NAME = re.compile(
+    r"^\s*(?:my name is|my name's|je m'appelle|je m’appelle|mon nom est|me llamo|mi nombre es)\b",
+    re.IGNORECASE,
+)
+
+
+@cache
+def _ordinary_words() -> frozenset[str]:
+    """Every word of the catalogue's texts in the three languages: words no name is made of
+    ("Santé Publique", "Health Products" are offices' words, not people's)."""
+    said: set[str] = set()
+    for activity in get_catalogue().activities:
+        for language in LANGUAGES:
+            said.update(words(activity.title.get(language)))
+            said.update(words(activity.summary.get(language)))
+            said.update(words(" ".join(getattr(activity.keywords, language))))
+        said.update(words(" ".join(activity.description.all_texts())))
+    return frozenset(said - extract.NAME_PARTICLES)
+
+
+def _a_persons_name(text: str) -> str | None:
+    """The delegate's own name typed at the office question ("Rahul Sharma", "Dr. Ana
+    Pérez"): two to four capitalised words that name no office, government or organization
+    and are none of the catalogue's words; or anything introduced as a name."""
+    name = extract.person_name(text)
+    if name is None or _an_office(text) or get_directory().find_in_text(text):
+        return None
+    if _SAYS_A_NAME.match(text):
+        return name
+    typed = (extract.name_as_typed(text) or "").split()
+    if not 2 <= len(typed) <= 4:
+        return None
+    if not all(p[:1].isupper() or fold(p) in extract.NAME_PARTICLES for p in typed):
+        return None
+    if set(words(name)) & _ordinary_words():
+        return None
+    return name
+
+
 def _institution(value: Any, turn: Turn) -> Validation:
     text = _office_answer(value)
     if (
@@ -482,6 +525,17 @@ def _institution(value: Any, turn: Turn) -> Validation:
         or _just_the_organizations(text)
     ):
         return Validation({"institution": None}, [Reply("utter_invalid_institution")])
+    name = _a_persons_name(str(value))
+    if name is not None:
+        if turn.slot("requester_name") is None:
+            # Kept as the name (not asked again); the office is asked once more. Sending the
+            # same words again says they are the office's name after all (below).
+            return Validation(
+                {"institution": None, "requester_name": name},
+                [Reply("utter_name_noted", {"requester_name": echo(name, 80)})],
+            )
+        if fold(turn.slot("requester_name")) == fold(name):
+            return Validation({"institution": _capitalised(text), "requester_name": None})
     return Validation({"institution": _capitalised(text)})
 
 

@@ -76,6 +76,7 @@ def query_for(turn: Turn) -> NeedQuery:
         member_status=turn.slot("member_status"),
         ldc=bool(member and member.ldc),
         organizations=tuple(turn.slot("organizations") or ()) or _unsure_what(turn),
+        overview=turn.slot("focus") == "not_sure",
         language=turn.language,
     )
 

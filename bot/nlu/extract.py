@@ -372,8 +372,27 @@ _NOT_NAMES = {
 }
 
 
+# Lower-case parts of people's names ("María de la Cruz", "Ibrahim bin Ali").
+NAME_PARTICLES = frozenset(
+    {"de", "del", "la", "las", "los", "da", "das", "do", "dos", "du", "van", "von", "der"}
+    | {"bin", "binti", "ben", "al", "y", "e", "di"}
+)
+
+
 def person_name(text: str) -> str | None:
     """A person's name from an answer like "I'm Dr. Ana Pérez"; None if it is not a name."""
+    candidate = name_as_typed(text)
+    if candidate is None:
+        return None
+    parts = candidate.split()
+    return " ".join(
+        part if i and part in NAME_PARTICLES else part[:1].upper() + part[1:]
+        for i, part in enumerate(parts)
+    )
+
+
+def name_as_typed(text: str) -> str | None:
+    """What `person_name` reads as a name, with the delegate's own capitalisation."""
     candidate = _NAME_LEAD.sub("", text.strip()).strip(" .,!")
     candidate = _TITLES.sub("", candidate) if len(candidate.split()) > 1 else candidate
     if not candidate or "@" in candidate or any(ch.isdigit() for ch in candidate):
@@ -387,7 +406,7 @@ def person_name(text: str) -> str | None:
         return None
     if not re.fullmatch(r"[^\W\d_][\w' .\-]*", candidate, re.UNICODE):
         return None
-    return " ".join(part[:1].upper() + part[1:] for part in candidate.split())
+    return candidate
 
 
 # "change the name to Fatima Zahra Benali", "l'institution est le ministère du Commerce",

@@ -282,6 +282,34 @@ def test_unsure_delegate_is_offered_the_joint_entry_point() -> None:
     assert "trilateral-ta-request" in _ids(query)
 
 
+@pytest.mark.parametrize(
+    ("area", "text", "language"),
+    [
+        ("medicines", "medicines", "en"),
+        ("vaccines", "vaccins", "fr"),
+        ("technologies", "tecnologías", "es"),
+    ],
+)
+@pytest.mark.parametrize("status", ["member", "accession_candidate"])
+def test_unsure_what_help_the_joint_request_comes_first_then_joint_work(
+    area: str, text: str, language: str, status: str
+) -> None:
+    # A need told by its area alone, and "not sure" what kind of help: the three
+    # organizations' joint channel, then what they run or publish together, still open.
+    query = NeedQuery(
+        text=text,
+        need_area=area,
+        organizations=("not_sure",),
+        language=language,
+        member_status=status,
+        overview=True,
+    )
+    first, *rest = suggest(query, limit=3)
+    assert first.activity.id == "trilateral-ta-request"
+    assert any(len(s.activity.organizations) == 3 and s.activity.is_open for s in rest)
+    assert all(area in s.activity.need_areas for s in rest)
+
+
 def test_a_request_for_training_is_also_served_by_online_courses() -> None:
     results = suggest(
         NeedQuery(text="training on intellectual property for our officials"), limit=5

@@ -128,6 +128,10 @@ def test_institution_in_running_text(text: str, institution: str) -> None:
         ("My name is dr. ana pérez", "Ana Pérez"),
         ("je m'appelle Jean-Pierre Ndiaye", "Jean-Pierre Ndiaye"),
         ("Amina Diallo", "Amina Diallo"),
+        # Particles stay as they are written in the middle of a name.
+        ("maría de la cruz", "María de la Cruz"),
+        ("Ibrahim bin Ali", "Ibrahim bin Ali"),
+        ("de souza", "De Souza"),
         ("yes", None),
         ("help", None),
         ("ana@health.gov", None),

@@ -366,7 +366,10 @@ def test_not_sure_what_kind_of_help_puts_the_joint_request_first() -> None:
     turn = slots_turn(need_area="medicines", description="necesito ayuda con medicamentos")
     unsure = slots_turn(**(turn.slots | {"focus": "not_sure"}))
     assert suggestions.next_batch(turn)[0].activity.id != "trilateral-ta-request"
-    assert suggestions.next_batch(unsure)[0].activity.id == "trilateral-ta-request"
+    first, *then = suggestions.next_batch(unsure)
+    assert first.activity.id == "trilateral-ta-request"
+    # ...followed by what the three organizations run or publish together.
+    assert [len(s.activity.organizations) for s in then] == [3, 3]
 
 
 async def test_a_new_government_given_at_the_summary_replaces_the_old_one() -> None:
@@ -470,3 +473,56 @@ async def test_a_kind_of_help_named_while_choosing_brings_new_suggestions() -> N
         "activity_choice", "Compras", slots=taken | {"language": "es"}, previous=before
     )
     assert values["activity_choice"] is None and said == []  # a new batch, not "which one?"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Rahul Sharma", "Rahul Sharma"),
+        ("Dr. Ana Pérez", "Ana Pérez"),
+        ("María de la Cruz", "María de la Cruz"),
+        ("my name is awa kone", "Awa Kone"),
+        ("Je m'appelle Fatou Diallo", "Fatou Diallo"),
+    ],
+)
+async def test_a_name_typed_at_the_office_question_is_kept_as_the_name(
+    text: str, name: str
+) -> None:
+    values, said = await answer("institution", text)
+    assert values["institution"] is None
+    assert values["requester_name"] == name
+    assert said == ["utter_name_noted"]
+
+
+async def test_a_name_sent_again_at_the_office_question_is_the_office_after_all() -> None:
+    values, said = await answer(
+        "institution", "Rahul Sharma", slots={"requester_name": "Rahul Sharma"}
+    )
+    assert values["institution"] == "Rahul Sharma"
+    assert values["requester_name"] is None  # asked next, rather than assumed
+    assert said == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Santé Publique France",  # a government named
+        "Health Canada",
+        "Swissmedic",  # one word: an agency's name as often as a person's
+        "Pharmacy and Poisons Board",
+        "Servicio Nacional de Sanidad",
+        "Intellectual Property Office",
+        "Food and Drugs Authority",
+        "national regulatory authority",
+        "Kenya Medical Supplies Authority",
+    ],
+)
+async def test_an_office_is_not_taken_for_a_name(text: str) -> None:
+    values, said = await answer("institution", text)
+    assert values["institution"] is not None and values.get("requester_name") is None
+    assert said == []
+
+
+async def test_a_colleagues_name_after_the_delegates_is_taken_as_given() -> None:
+    values, said = await answer("institution", "Rahul Sharma", slots={"requester_name": "Awa Koné"})
+    assert values["institution"] == "Rahul Sharma" and said == []
