@@ -42,7 +42,7 @@ eval: env ## NLU pipelines and policies compared (EVAL_ARGS=--quick), then sugge
 	@.venv/bin/triage nlu compare $(EVAL_ARGS)
 	@.venv/bin/python -m bot.catalogue.evaluate
 
-eval-suggestions: env ## Suggestion quality: recall@3/MRR per language, dev/test/holdout, vs keyword baseline
-	@.venv/bin/python -m bot.catalogue.evaluate
+eval-suggestions: env ## Suggestion quality: recall@3/MRR per language, dev/test/holdout, vs keyword baseline (DELEGATES=file adds real needs)
+	@.venv/bin/python -m bot.catalogue.evaluate $(if $(DELEGATES),--delegates $(DELEGATES))
 
 .PHONY: help env run run-prod test bench bench-cpu browser-deps lint validate eval eval-suggestions bench-staff

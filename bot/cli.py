@@ -5,11 +5,13 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.analyst import cli as analyst_cli
 from bot.analyst import export_cli
 from bot.evaluation.command import add_commands as add_nlu_commands
-from bot.settings import get_settings
+from bot.settings import ROOT, get_settings
 from bot.store import crud
 from bot.store.db import unit_of_work
 from bot.store.schemas import RequestPublic
@@ -119,6 +121,19 @@ def _privacy_purge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _catalogue_export_needs(args: argparse.Namespace) -> int:
+    from bot.analyst.delegate_needs import write
+
+    since = datetime.fromisoformat(args.since).replace(tzinfo=UTC) if args.since else None
+    with unit_of_work() as session:
+        done = write(session, args.out, since)
+    print(f"wrote {done.items} labelled need(s) to {args.out}", end="")
+    print(f"; {done.skipped_erased} erased request(s) left out" if done.skipped_erased else "")
+    if done.items:
+        print(f"measure the suggestions on them: make eval-suggestions DELEGATES={args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="triage", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -172,6 +187,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     purge.add_argument("--days", type=int, help="override TRIAGE_RETENTION_DAYS for this run")
     purge.set_defaults(func=_privacy_purge)
+
+    catalogue = commands.add_parser("catalogue", help="the activities catalogue").add_subparsers(
+        dest="catalogue_command", required=True
+    )
+    needs = catalogue.add_parser(
+        "export-needs",
+        help="write requests with recorded offered activities as labelled needs (redacted)",
+    )
+    needs.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "var" / "eval" / "delegate_needs.yaml",
+        help="YAML file to write",
+    )
+    needs.add_argument("--since", help="only requests filed on or after this date (YYYY-MM-DD)")
+    needs.set_defaults(func=_catalogue_export_needs)
 
     from bot.auth.cli import add_commands as add_user_commands
 

@@ -23,7 +23,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -37,6 +37,7 @@ HOLDOUT_SET = REPO_ROOT / "tests" / "eval" / "suggestions_holdout.yaml"
 FRESH_SET = REPO_ROOT / "tests" / "eval" / "suggestions_fresh.yaml"
 SECOND_ADVISOR = REPO_ROOT / "tests" / "eval" / "advisor_b_dev.yaml"
 SETS = ("dev", "test", "holdout", "fresh")
+DELEGATES = "delegates"
 K = 3
 MRR_DEPTH = 10
 _WORD = re.compile(r"\w+")
@@ -56,6 +57,8 @@ class Item:
 
 
 def _split(path: Path, position: int) -> str:
+    if path.resolve() not in {p.resolve() for p in (DEV_SET, HOLDOUT_SET, FRESH_SET)}:
+        return "delegates"  # `triage catalogue export-needs`: real delegates, real offers
     if path.resolve() == HOLDOUT_SET.resolve():
         return "holdout"
     if path.resolve() == FRESH_SET.resolve():
@@ -214,6 +217,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sets", default=",".join(SETS), help="comma list of dev,test,holdout")
     parser.add_argument("--json", action="store_true", help="print metrics as JSON")
     parser.add_argument("--failures", action="store_true", help="list missed DEV items")
+    parser.add_argument(
+        "--delegates",
+        type=Path,
+        help="also measure on needs exported by `triage catalogue export-needs`",
+    )
     args = parser.parse_args(argv)
     sets = [s for s in args.sets.split(",") if s]
     unknown = set(sets) - set(SETS)
@@ -221,6 +229,17 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown set(s): {', '.join(sorted(unknown))}")
     catalogue = get_catalogue()
     items = [it for it in load_all() if it.split in sets]
+    if args.delegates:
+        try:
+            delegates = load_items(args.delegates)
+        except (OSError, KeyError, TypeError, yaml.YAMLError) as exc:
+            parser.error(f"cannot read {args.delegates}: {exc}")
+        known = {a.id for a in catalogue.activities}
+        # An activity removed from the catalogue since the offer cannot be suggested: left out.
+        items += [
+            replace(it, relevant=it.relevant & known) for it in delegates if it.relevant & known
+        ]
+        sets = [*sets, DELEGATES]
     results: dict[str, object] = {
         "suggest": evaluate(items, suggest_ranker(catalogue), sets),
         "baseline_keyword_match": evaluate(items, baseline_ranker(catalogue), sets),

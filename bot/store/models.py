@@ -84,6 +84,9 @@ class Request(Base):
     )
     outcome: Mapped[str | None] = mapped_column(String(30))
     closed_at: Mapped[datetime | None]
+    # What the secretariats actually offered, recorded by staff (None until recorded): with
+    # the description, a labelled need from a real delegate (`triage catalogue export-needs`).
+    offered_activity_ids: Mapped[list[str] | None] = mapped_column(default=None)
 
 
 class GatewayReply(Base):

@@ -175,6 +175,34 @@ def set_routing(session: Session, request: Request, routing: str, actor: Actor) 
     return request
 
 
+def record_offered(
+    session: Session, request: Request, activity_ids: list[str], known: set[str], actor: Actor
+) -> Request:
+    """Record what the secretariats offered (any status: often known only at closing).
+
+    With the delegate's description it becomes a labelled need from a real delegate, the
+    data the suggestions are measured and improved on. An empty list records "nothing from
+    the catalogue"; `known` is the catalogue's ids, and any other id is refused.
+    """
+    unknown = [i for i in activity_ids if i not in known]
+    if unknown:
+        raise WorkflowError("not in the catalogue: " + ", ".join(unknown))
+    chosen = list(dict.fromkeys(activity_ids))
+    before = request.offered_activity_ids
+    request.offered_activity_ids = chosen
+    request.updated_at = utcnow()
+    record(
+        session,
+        actor.label,
+        "request",
+        request.reference or str(request.id),
+        "offered",
+        {"from": before, "to": chosen},
+        actor_id=actor.user_id,
+    )
+    return request
+
+
 def add_note(session: Session, request: Request, body: str, actor: Actor) -> RequestNote:
     """A staff note on the request (1–4000 characters)."""
     body = body.strip()

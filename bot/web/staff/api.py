@@ -15,7 +15,7 @@ from bot.auth.deps import CsrfChecked, StaffClient
 from bot.store import crud, queue
 from bot.store.models import Request
 from bot.store.staff_models import ConversationTag, Role
-from bot.store.workflow import WorkflowError, add_note, set_routing
+from bot.store.workflow import WorkflowError, add_note, record_offered, set_routing
 from bot.transcripts.schemas import ConversationsPublic, FlagPublic, TranscriptPublic
 from bot.transcripts.search import search
 from bot.web.deps import SessionDep
@@ -26,6 +26,7 @@ from bot.web.staff.schemas import (
     FlagIn,
     NoteIn,
     NotePublic,
+    OfferedIn,
     RequestDetailPublic,
     RequestQuery,
     RequestQueuePublic,
@@ -233,6 +234,27 @@ def choose_routing(
     except WorkflowError as exc:
         session.rollback()
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    session.commit()
+    return service.request_detail(session, request)
+
+
+@router.put(
+    "/requests/{reference}/offered",
+    response_model=RequestDetailPublic,
+    dependencies=[CsrfChecked],
+    responses=NOT_FOUND | {422: {"description": "An id that is not in the catalogue."}},
+)
+def record_offered_activities(
+    reference: str, body: OfferedIn, who: StaffClient, session: SessionDep
+) -> RequestDetailPublic:
+    """Record the catalogue activities the secretariats offered (an empty list: none of them).
+    With the description, this is a labelled need from a real delegate."""
+    request = _request(service.writing(session), reference, lock=True)
+    try:
+        record_offered(session, request, body.activity_ids, service.catalogue_ids(), actor_of(who))
+    except WorkflowError as exc:
+        session.rollback()
+        raise HTTPException(422, str(exc)) from exc
     session.commit()
     return service.request_detail(session, request)
 

@@ -10,7 +10,7 @@ from bot.auth import users
 from bot.auth.deps import StaffForm, StaffUser
 from bot.auth.sessions import Current
 from bot.store import crud, queue
-from bot.store.workflow import Outcome, WorkflowError, add_note, set_routing
+from bot.store.workflow import Outcome, WorkflowError, add_note, record_offered, set_routing
 from bot.web.deps import SessionDep
 from bot.web.staff import service
 from bot.web.staff.deps import actor_of
@@ -26,6 +26,7 @@ DONE = {
     "closed": "Closed.",
     "routing": "Routing saved.",
     "note": "Note added.",
+    "offered": "Offered activities saved.",
 }
 
 
@@ -98,6 +99,7 @@ def _detail(
         "r": detail.request,
         "staff": users.assignable_staff(session),
         "outcomes": [o.value for o in Outcome],
+        "choices": service.catalogue_choices(),
         "error": error,
         "done": DONE.get(request.query_params.get("done", "")),
     }
@@ -196,3 +198,24 @@ def note(
         return _detail(request, session, current, reference, error=str(exc), code=422)
     session.commit()
     return _saved(found.reference or reference, "note")
+
+
+@router.post("/{reference}/offered")
+def offered(
+    request: Request,
+    reference: str,
+    current: StaffForm,
+    session: SessionDep,
+    activity: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    """Record which catalogue activities were offered (none ticked: none of them)."""
+    found = service.locked_request(service.writing(session), reference)
+    if found is None:
+        return _detail(request, session, current, reference)
+    try:
+        record_offered(session, found, activity or [], service.catalogue_ids(), actor_of(current))
+    except WorkflowError as exc:
+        session.rollback()
+        return _detail(request, session, current, reference, error=str(exc), code=422)
+    session.commit()
+    return _saved(found.reference or reference, "offered")

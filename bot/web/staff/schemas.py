@@ -1,7 +1,7 @@
 """Query and body schemas of the staff console, shared by its pages and its JSON API."""
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -95,6 +95,14 @@ class RoutingIn(BaseModel):
     routing: Routing
 
 
+class OfferedIn(BaseModel):
+    """The catalogue activities the secretariats offered; an empty list means none of them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    activity_ids: list[Annotated[str, Field(max_length=80)]] = Field(max_length=60)
+
+
 class NoteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -160,6 +168,7 @@ class RequestStaffPublic(RequestPublic):
     assignee: StaffMemberPublic | None = None
     outcome: str | None
     closed_at: datetime | None
+    offered_activity_ids: list[str] | None = None
 
 
 class RequestDetailPublic(BaseModel):
@@ -170,6 +179,8 @@ class RequestDetailPublic(BaseModel):
     allowed_next: list[str]
     suggested_activities: list[ActivityRef]
     selected_activities: list[ActivityRef]
+    # None until staff record what was offered.
+    offered_activities: list[ActivityRef] | None = None
     notes: list[NotePublic]
     history: list[AuditPublic]
 

@@ -209,12 +209,31 @@ def request_detail(session: Session, request: Request) -> RequestDetailPublic:
         allowed_next=list(allowed_next(request)),
         suggested_activities=_activities(request.suggested_activity_ids),
         selected_activities=_activities(request.selected_activity_ids),
+        offered_activities=(
+            None
+            if request.offered_activity_ids is None
+            else _activities(request.offered_activity_ids)
+        ),
         notes=[NotePublic.model_validate(n) for n in notes],
         history=[
             AuditPublic.model_validate(e)
             for e in audit.history(session, "request", request.reference or str(request.id))
         ],
     )
+
+
+def catalogue_ids() -> set[str]:
+    """The ids staff may record as offered."""
+    return {a.id for a in get_catalogue().activities}
+
+
+def catalogue_choices() -> list[ActivityRef]:
+    """Every activity, open ones first, for the "offered" form."""
+    activities = sorted(get_catalogue().activities, key=lambda a: (not a.is_open, a.title.en))
+    return [
+        ActivityRef(id=a.id, title=a.title.en, organizations=list(a.organizations))
+        for a in activities
+    ]
 
 
 def locked_request(session: Session, reference: str) -> Request | None:
