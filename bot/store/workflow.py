@@ -78,6 +78,14 @@ def suggest_routing(request: Request) -> RoutingSuggestion:
     return RoutingSuggestion(homes.pop() if len(homes) == 1 else "joint", reasons)
 
 
+def _log(
+    session: Session, request: Request, actor: Actor, action: str, details: dict[str, object]
+) -> None:
+    """One entry in the request's audit log."""
+    reference = request.reference or str(request.id)
+    record(session, actor.label, "request", reference, action, details, actor_id=actor.user_id)
+
+
 def allowed_next(request: Request) -> tuple[str, ...]:
     """The statuses this request may move to now."""
     return NEXT.get(request.status, ())
@@ -121,15 +129,7 @@ def transition(
     # Reassigning work that had started puts it back to assigned for the new person.
     request.status = to
     request.updated_at = utcnow()
-    record(
-        session,
-        actor.label,
-        "request",
-        request.reference or str(request.id),
-        "status",
-        details,
-        actor_id=actor.user_id,
-    )
+    _log(session, request, actor, "status", details)
     return request
 
 
@@ -158,11 +158,10 @@ def set_routing(session: Session, request: Request, routing: str, actor: Actor) 
     before = request.routing
     request.routing = routing
     request.updated_at = utcnow()
-    record(
+    _log(
         session,
-        actor.label,
-        "request",
-        request.reference or str(request.id),
+        request,
+        actor,
         "routing",
         {
             "from": before,
@@ -170,7 +169,6 @@ def set_routing(session: Session, request: Request, routing: str, actor: Actor) 
             "suggested": suggested,
             "accepted_suggestion": routing == suggested,
         },
-        actor_id=actor.user_id,
     )
     return request
 
@@ -191,15 +189,7 @@ def record_offered(
     before = request.offered_activity_ids
     request.offered_activity_ids = chosen
     request.updated_at = utcnow()
-    record(
-        session,
-        actor.label,
-        "request",
-        request.reference or str(request.id),
-        "offered",
-        {"from": before, "to": chosen},
-        actor_id=actor.user_id,
-    )
+    _log(session, request, actor, "offered", {"from": before, "to": chosen})
     return request
 
 
@@ -216,13 +206,5 @@ def add_note(session: Session, request: Request, body: str, actor: Actor) -> Req
     session.add(note)
     session.flush()
     # The note's words stay in the note; the log only says one was added.
-    record(
-        session,
-        actor.label,
-        "request",
-        request.reference or str(request.id),
-        "note",
-        {"note_id": note.id},
-        actor_id=actor.user_id,
-    )
+    _log(session, request, actor, "note", {"note_id": note.id})
     return note

@@ -11,12 +11,11 @@ from sqlalchemy.orm import Session
 from bot.analyst.delegate_needs import labelled_needs, write
 from bot.catalogue import evaluate
 from bot.cli import main as triage
-from bot.store import audit, crud
+from bot.store import audit
 from bot.store.db import engine_for
-from bot.store.models import Request
 from bot.store.workflow import Actor, WorkflowError, record_offered, transition
 from bot.web.staff.service import catalogue_ids
-from tests.utils.factories import create_request
+from tests.utils.factories import by_reference, filed_reference
 from tests.utils.staff import sign_in
 
 ACTOR = Actor("sam", None)
@@ -24,44 +23,31 @@ MPP = "who-mpp-covid-antiviral-licences"
 SCL = "wto-special-compulsory-licensing-31bis"
 
 
-def _filed(store: str, **overrides: object) -> str:
-    with Session(engine_for(store)) as s:
-        reference = create_request(s, **overrides).request.reference or ""
-        s.commit()
-    return reference
-
-
-def _load(s: Session, reference: str) -> Request:
-    found = crud.get_by_reference(s, reference)
-    assert found is not None
-    return found
-
-
 def test_offered_activities_are_recorded_in_order_once_each_and_audited(store: str) -> None:
-    reference = _filed(store)
+    reference = filed_reference(store)
     with Session(engine_for(store)) as s:
-        request = _load(s, reference)
+        request = by_reference(s, reference)
         assert request.offered_activity_ids is None  # not recorded is not "none offered"
         record_offered(s, request, [SCL, MPP, SCL], catalogue_ids(), ACTOR)
         s.commit()
-        assert _load(s, reference).offered_activity_ids == [SCL, MPP]
+        assert by_reference(s, reference).offered_activity_ids == [SCL, MPP]
         [entry] = audit.history(s, "request", reference)
     assert entry.action == "offered" and entry.details == {"from": None, "to": [SCL, MPP]}
 
 
 def test_an_id_outside_the_catalogue_is_refused_and_nothing_changes(store: str) -> None:
-    reference = _filed(store)
+    reference = filed_reference(store)
     with Session(engine_for(store)) as s:
-        request = _load(s, reference)
+        request = by_reference(s, reference)
         with pytest.raises(WorkflowError, match="not in the catalogue: made-up-activity"):
             record_offered(s, request, [MPP, "made-up-activity"], catalogue_ids(), ACTOR)
         assert request.offered_activity_ids is None
 
 
 def test_offers_can_be_recorded_after_the_request_is_closed(store: str) -> None:
-    reference = _filed(store)
+    reference = filed_reference(store)
     with Session(engine_for(store)) as s:
-        request = _load(s, reference)
+        request = by_reference(s, reference)
         transition(s, request, "closed", ACTOR, outcome="duplicate")
         record_offered(s, request, [], catalogue_ids(), ACTOR)
         assert request.offered_activity_ids == []
@@ -70,7 +56,7 @@ def test_offers_can_be_recorded_after_the_request_is_closed(store: str) -> None:
 def test_staff_record_offers_on_the_request_page_and_through_the_api(
     app_client: TestClient, accounts: dict[str, str], store: str
 ) -> None:
-    reference = _filed(store, selected_activity_ids=[MPP])
+    reference = filed_reference(store, selected_activity_ids=[MPP])
     csrf = sign_in(app_client, "sam")
     page = app_client.get(f"/staff/requests/{reference}")
     assert "not recorded yet" in page.text
@@ -103,12 +89,12 @@ def test_recorded_requests_become_redacted_labelled_needs(store: str, tmp_path: 
         "Ama Owusu here, from the Ministry of Health: can we issue a compulsory licence for "
         "an antiviral? Write to ama.owusu@moh.gov.gh or call +233 30 266 4000."
     )
-    offered = _filed(store, description=described, language="en")
-    _filed(store, conversation_id="c-not-recorded")
-    erased = _filed(store, conversation_id="c-erased")
+    offered = filed_reference(store, description=described, language="en")
+    filed_reference(store, conversation_id="c-not-recorded")
+    erased = filed_reference(store, conversation_id="c-erased")
     with Session(engine_for(store)) as s:
-        record_offered(s, _load(s, offered), [SCL, MPP], catalogue_ids(), ACTOR)
-        gone = _load(s, erased)
+        record_offered(s, by_reference(s, offered), [SCL, MPP], catalogue_ids(), ACTOR)
+        gone = by_reference(s, erased)
         record_offered(s, gone, [MPP], catalogue_ids(), ACTOR)
         gone.erased_at = datetime.now(UTC)
         s.commit()

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from bot.auth import users
-from bot.store import audit, crud, queue
+from bot.store import audit, queue
 from bot.store.db import engine_for
 from bot.store.models import Request
 from bot.store.workflow import (
@@ -21,23 +21,10 @@ from bot.store.workflow import (
     transition,
 )
 from tests.staff.conftest import API_TOKEN
-from tests.utils.factories import create_request
+from tests.utils.factories import by_reference, filed_reference
 from tests.utils.staff import sign_in
 
 ACTOR = Actor("sam", None)
-
-
-def _request(store: str, **overrides: Any) -> str:
-    with Session(engine_for(store)) as s:
-        reference = create_request(s, **overrides).request.reference or ""
-        s.commit()
-    return reference
-
-
-def _load(s: Session, reference: str) -> Request:
-    found = crud.get_by_reference(s, reference)
-    assert found is not None
-    return found
 
 
 @pytest.mark.parametrize(
@@ -62,10 +49,10 @@ def test_routing_follows_the_topics_then_the_delegates_choice(
 def test_a_request_goes_from_new_to_closed_and_every_step_is_audited(
     store: str, accounts: dict[str, str]
 ) -> None:
-    reference = _request(store)
+    reference = filed_reference(store)
     with Session(engine_for(store)) as s:
         sam = users.get_by_username(s, "sam")
-        request = _load(s, reference)
+        request = by_reference(s, reference)
         transition(s, request, "triaged", ACTOR)
         set_routing(s, request, "WIPO", ACTOR)
         transition(s, request, "assigned", ACTOR, organization="WHO", assignee=sam)
@@ -73,7 +60,7 @@ def test_a_request_goes_from_new_to_closed_and_every_step_is_audited(
         add_note(s, request, "Called the ministry; workshop planned for May.", ACTOR)
         transition(s, request, "closed", ACTOR, outcome="assistance_provided")
         s.commit()
-        request = _load(s, reference)
+        request = by_reference(s, reference)
         assert (request.status, request.outcome, request.assigned_organization) == (
             "closed",
             "assistance_provided",
@@ -119,9 +106,9 @@ def test_steps_outside_the_workflow_are_refused_with_the_reason(
     extra: dict[str, Any],
     reason: str,
 ) -> None:
-    reference = _request(store)
+    reference = filed_reference(store)
     with Session(engine_for(store)) as s:
-        request = _load(s, reference)
+        request = by_reference(s, reference)
         for step in path:
             transition(s, request, step, ACTOR)
         with pytest.raises(WorkflowError, match=reason):
@@ -129,9 +116,9 @@ def test_steps_outside_the_workflow_are_refused_with_the_reason(
 
 
 def test_a_closed_request_is_final(store: str) -> None:
-    reference = _request(store)
+    reference = filed_reference(store)
     with Session(engine_for(store)) as s:
-        request = _load(s, reference)
+        request = by_reference(s, reference)
         transition(s, request, "closed", ACTOR, outcome="duplicate")
         for to in ("new", "triaged", "assigned", "in_progress", "closed"):
             with pytest.raises(WorkflowError, match="next steps: none"):
@@ -141,9 +128,9 @@ def test_a_closed_request_is_final(store: str) -> None:
 
 
 def test_routing_records_whether_staff_accepted_the_suggestion(store: str) -> None:
-    reference = _request(store, topics=["trade"])
+    reference = filed_reference(store, topics=["trade"])
     with Session(engine_for(store)) as s:
-        request = _load(s, reference)
+        request = by_reference(s, reference)
         set_routing(s, request, "WTO", ACTOR)
         set_routing(s, request, "joint", ACTOR)
         details = [e.details for e in audit.history(s, "request", reference)]
@@ -156,7 +143,7 @@ def test_routing_records_whether_staff_accepted_the_suggestion(store: str) -> No
 def test_the_api_refuses_a_forbidden_transition_with_409_and_logs_nothing(
     app_client: TestClient, accounts: dict[str, str], store: str
 ) -> None:
-    reference = _request(store)
+    reference = filed_reference(store)
     csrf = sign_in(app_client, "sam")
     r = app_client.post(
         f"/api/staff/requests/{reference}/transition",
@@ -175,7 +162,7 @@ def test_the_api_refuses_a_forbidden_transition_with_409_and_logs_nothing(
 def test_the_api_walks_the_workflow_and_shows_the_audit_log(
     app_client: TestClient, accounts: dict[str, str], store: str
 ) -> None:
-    reference = _request(store, topics=["intellectual_property"])
+    reference = filed_reference(store, topics=["intellectual_property"])
     csrf = sign_in(app_client, "wanda")
     h = {"X-CSRF-Token": csrf}
     base = f"/api/staff/requests/{reference}"
@@ -228,7 +215,7 @@ def test_the_api_walks_the_workflow_and_shows_the_audit_log(
 def test_json_changes_need_the_csrf_header_unless_the_bearer_token_is_used(
     app_client: TestClient, accounts: dict[str, str], store: str
 ) -> None:
-    reference = _request(store)
+    reference = filed_reference(store)
     sign_in(app_client, "sam")
     url = f"/api/staff/requests/{reference}/notes"
     r = app_client.post(url, json={"body": "no token"})
@@ -247,7 +234,7 @@ def test_json_changes_need_the_csrf_header_unless_the_bearer_token_is_used(
 def test_page_forms_without_the_csrf_token_are_refused(
     app_client: TestClient, accounts: dict[str, str], store: str
 ) -> None:
-    reference = _request(store)
+    reference = filed_reference(store)
     csrf = sign_in(app_client, "sam")
     url = f"/staff/requests/{reference}/transition"
     assert app_client.post(url, data={"to": "triaged"}).status_code == 403
@@ -262,7 +249,7 @@ def test_page_forms_without_the_csrf_token_are_refused(
 def test_the_request_page_shows_fields_suggestion_and_transcript_link(
     app_client: TestClient, accounts: dict[str, str], store: str
 ) -> None:
-    reference = _request(
+    reference = filed_reference(
         store, conversation_id="conv-page-1", topics=["trade"], institution="Ministry of Trade"
     )
     sign_in(app_client, "sam")
@@ -277,10 +264,10 @@ def test_the_request_page_shows_fields_suggestion_and_transcript_link(
 def test_the_queue_filters_counts_and_exports_csv(
     app_client: TestClient, accounts: dict[str, str], store: str
 ) -> None:
-    ghana = _request(
+    ghana = filed_reference(
         store, member="Ghana", need_area="medicines", description='=HYPERLINK("x") antivirals'
     )
-    _request(
+    filed_reference(
         store,
         member="Kenya",
         need_area="vaccines",
@@ -288,11 +275,11 @@ def test_the_queue_filters_counts_and_exports_csv(
         topics=["trade"],
         organizations=["WTO"],
     )
-    _request(
+    filed_reference(
         store, member="Kenya", need_area="vaccines", topics=["regulation"], organizations=["WHO"]
     )
     with Session(engine_for(store)) as s:
-        transition(s, _load(s, ghana), "triaged", ACTOR)
+        transition(s, by_reference(s, ghana), "triaged", ACTOR)
         s.commit()
         assert queue.counts_by_status(s, queue.RequestFilter(member="kenya"))["new"] == 2
         rows, total = queue.list_requests(s, queue.RequestFilter(organization="WTO"))

@@ -4,7 +4,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.store.crud import Filing, file_request
+from bot.store.crud import Filing, file_request, get_by_reference
+from bot.store.db import engine_for
+from bot.store.models import Request
 from bot.store.schemas import RequestCreate
 
 _counter = iter(range(1, 10**9))
@@ -50,3 +52,17 @@ def complete_slots(**overrides: Any) -> dict[str, Any]:
         "confirmed": True,
         "language": "en",
     } | overrides
+
+
+def filed_reference(store_url: str, **overrides: Any) -> str:
+    """File a request in its own committed transaction; its reference."""
+    with Session(engine_for(store_url)) as s:
+        reference = create_request(s, **overrides).request.reference or ""
+        s.commit()
+    return reference
+
+
+def by_reference(session: Session, reference: str) -> Request:
+    found = get_by_reference(session, reference)
+    assert found is not None
+    return found
