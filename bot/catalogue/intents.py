@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.nlu import extract
 from bot.nlu.lexicon import PhraseMatcher, need_area_matcher, topic_matcher
 
 INTENTS_PATH = Path(__file__).resolve().parents[2] / "data" / "catalogue" / "intents.yml"
@@ -97,3 +98,27 @@ def split_status(text: str) -> tuple[str | None, str]:
             status = status or label
             chars[m.start() : m.end()] = " " * (m.end() - m.start())
     return status, "".join(chars)
+
+
+# "We would like technical assistance to use compulsory licensing": the platform's own name
+# for what every delegate asks, not the subject. Left in, it ranked the generic assistance
+# channels above what the delegate asked for, and was quoted back as the reason.
+_FRAMING = re.compile(
+    r"\b(?:technical (?:assistance|support|help|cooperation)|assistance technique"
+    r"|(?:appui|soutien|aide) technique|asistencia tecnica|(?:apoyo|ayuda) tecnic[oa])\b"
+)
+
+
+def without_framing(text: str) -> str:
+    """`text` with "technical assistance" blanked (same length) when it frames a need that
+    names a kind of help; kept when it is the subject ("can an acceding country get WTO
+    technical assistance?", an organization named) or all there is."""
+    folded = _fold_in_place(text)
+    spans = [m.span() for m in _FRAMING.finditer(folded)]
+    if not spans or any(o != "not_sure" for o in extract.organizations(text)):
+        return text
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    blanked = "".join(chars)
+    return blanked if read_intents(blanked).topics else text

@@ -21,11 +21,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from bot.catalogue.index import CatalogueIndex, index_for
-from bot.catalogue.intents import Intents, read_intents, split_status
+from bot.catalogue.intents import Intents, read_intents, split_status, without_framing
 from bot.catalogue.loader import get_catalogue
 from bot.catalogue.reasons import build_reason, matched_phrases
 from bot.catalogue.schema import Activity, Catalogue
 from bot.catalogue.text import Token, analyze, bigrams, terms
+from bot.nlu import extract
 
 NO_PREFERENCE = "not_sure"
 
@@ -213,6 +214,18 @@ def _scores(
     return scores, lifted
 
 
+def _without_office(text: str, tokens: list[Token]) -> list[Token]:
+    """The tokens to quote in reasons: not the delegate's office ("Ministry of Health"), which
+    says who is asking, not what they need. Its words become blanks, so the words on either
+    side do not join into one phrase."""
+    office = extract.institution(text)
+    start = text.find(office) if office else -1
+    if start < 0:
+        return tokens
+    end = start + len(office or "")
+    return [Token("", t.start, t.end) if start <= t.start < end else t for t in tokens]
+
+
 def suggest(
     query: NeedQuery,
     limit: int = 3,
@@ -227,8 +240,10 @@ def suggest(
         return []
     excluded = set(exclude_ids)
     formats = set(query.formats)
+    # Blanking keeps positions: the delegate's words as typed still line up with the tokens.
+    typed = query.text
     stated, text = split_status(query.text)
-    query = replace(query, text=text, member_status=query.member_status or stated)
+    query = replace(query, text=without_framing(text), member_status=query.member_status or stated)
     need = _need(query, index)
     tokens = _corrected_tokens(index, query.text)
     scores, lifted = _scores(index, query, need, tokens, weights)
@@ -250,11 +265,12 @@ def suggest(
     kept = [item for item in scored if item[1] >= floor]
     kept.sort(key=lambda item: (not competes(item[0]), -item[1], item[0].id))
     out: list[Suggestion] = []
+    quotable = _without_office(typed, tokens)
     for activity, score, i in kept[:limit]:
-        phrases = matched_phrases(query.text, tokens, index.term_sets[i], index)
+        phrases = matched_phrases(query.text, quotable, index.term_sets[i], index)
         replaced: list[str] = []
         if i in lifted:
-            replaced = matched_phrases(query.text, tokens, index.term_sets[lifted[i]], index)
+            replaced = matched_phrases(query.text, quotable, index.term_sets[lifted[i]], index)
         reason = build_reason(
             activity,
             query.language,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from bot.catalogue.index import CatalogueIndex
@@ -31,7 +32,8 @@ _NEVER_QUOTED = frozenset(
     terms(
         "need needs needed besoin besoins necesidad necesidades help aide ayuda "
         "assistance asistencia support apoyo appui request demande solicitud "
-        "information informations informacion info infos know savoir saber want veut quiere"
+        "information informations informacion info infos know savoir saber want veut quiere "
+        "preciso precisamos necesito necesitamos"
     )
 )
 
@@ -39,6 +41,10 @@ _NEVER_QUOTED = frozenset(
 def reason_language(language: str) -> str:
     """The language used for reasons: the query language if supported, else English."""
     return language if language in REASON_LANGUAGES else "en"
+
+
+# What joins two halves of one written word ("COVID-19", "anti-viral").
+_JOINERS = ("-", "\u2010", "\u2011", "/")
 
 
 def matched_phrases(
@@ -64,14 +70,34 @@ def matched_phrases(
     def filler(i: int) -> bool:
         return index.doc_freq.get(tokens[i].term, 0) > FILLER_SHARE * len(index.term_sets)
 
-    trimmed: list[list[int]] = []
-    for group in groups:
+    def gap(a: int, b: int) -> str:
+        return text[tokens[a].end : tokens[b].start]
+
+    def trim(group: list[int]) -> list[int]:
         while group and filler(group[0]):
             group = group[1:]
         while group and filler(group[-1]):
             group = group[:-1]
-        # Keep quotes short: long chains become several phrases of up to three words.
-        trimmed += [group[k : k + MAX_PHRASE_WORDS] for k in range(0, len(group), MAX_PHRASE_WORDS)]
+        return group
+
+    trimmed: list[list[int]] = []
+    for group in groups:
+        # Keep quotes short: a long chain is cut where the delegate's own words break it
+        # ("…licensing | to import…"), then into phrases of up to three words, never inside a
+        # hyphenated word ("COVID-19").
+        parts = [[group[0]]] if len(group) > MAX_PHRASE_WORDS else [group]
+        if len(group) > MAX_PHRASE_WORDS:
+            for a, b in itertools.pairwise(group):
+                cut = any(ch.isalpha() or ch in ",;:.()" for ch in gap(a, b))
+                (parts.append([b]) if cut else parts[-1].append(b))
+        for part in map(trim, parts):
+            chunk: list[int] = []
+            for i in part:
+                if len(chunk) >= MAX_PHRASE_WORDS and gap(chunk[-1], i) not in _JOINERS:
+                    trimmed.append(chunk)
+                    chunk = []
+                chunk.append(i)
+            trimmed.append(chunk)
     groups = [g for g in trimmed if g and any(not generic(i) for i in g)]
     ranked = sorted(groups, key=lambda g: -max(index.specificity(tokens[i].term) for i in g))[
         :MAX_PHRASES

@@ -236,6 +236,8 @@ _INSTITUTION = re.compile(
 _INSTITUTION_STOP = re.compile(
     r"\s(?:and|et|y|we|nous|nosotros|i|je|yo|who|qui|que|which|need|needs|besoin|necesita"
     r"|necesitamos|would|would like|is|are|est|es|esta|looking|seeks|want|wants|veut|quiere"
+    r"|souhaite|souhaitons|souhaitent|voudrait|voudrions|aimerait|aimerions|desea|deseamos"
+    r"|quisiera|quisieramos|solicita|solicitamos|requiere|requires|wishes|asks|seeking"
     r"|for|pour|para|to|regarding|about|sur|sobre|with|avec|con|because|car|porque"
     r"|here|ici|aqui|speaking|writing)\b"
 )

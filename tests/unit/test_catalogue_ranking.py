@@ -7,7 +7,7 @@ import pytest
 from bot.catalogue import NeedQuery, get_catalogue, search, suggest
 from bot.catalogue.evaluate import load_all
 from bot.catalogue.index import index_for
-from bot.catalogue.intents import read_intents, split_status
+from bot.catalogue.intents import read_intents, split_status, without_framing
 from bot.catalogue.labels import PAST_NOTE
 from bot.catalogue.text import terms
 
@@ -352,3 +352,39 @@ def test_a_member_is_never_offered_what_is_reserved_to_acceding_governments(text
     observer = _ids(NeedQuery(text=text, member_status="observer"), limit=57)
     assert reserved[0] not in member
     assert reserved[0] in observer
+
+
+KWAME = (
+    "Good morning. I am Dr. Kwame Mensah, Director of Pharmacy at the Ministry of Health of "
+    "Ghana (kwame.mensah@moh.gov.gh). We would like technical assistance to understand how to "
+    "use compulsory licensing to import generic COVID-19 antivirals."
+)
+
+
+def test_technical_assistance_framing_a_need_neither_ranks_nor_is_quoted() -> None:
+    # "Technical assistance" is what every delegate asks for; the need is the licence.
+    results = suggest(NeedQuery(text=KWAME, need_area="medicines"))
+    assert results[0].activity.id == "wto-special-compulsory-licensing-31bis"
+    assert "trilateral-ta-request" not in [s.activity.id for s in results]
+    for s in results:
+        assert "technical" not in s.reason and "Ministry" not in s.reason, s.reason
+    # A hyphenated word is quoted whole.
+    assert "COVID-19" in results[0].reason and "“19" not in results[0].reason
+
+
+@pytest.mark.parametrize(
+    ("text", "blanked"),
+    [
+        ("we need technical assistance on compulsory licensing", True),
+        ("necesitamos asistencia técnica para la regulación de dispositivos", True),
+        # The assistance itself is the subject: an organization's, or nothing else named.
+        ("can an acceding country get WTO technical assistance on IP?", False),
+        ("nous voulons une assistance technique", False),
+    ],
+)
+def test_technical_assistance_is_set_aside_only_when_it_frames_a_kind_of_help(
+    text: str, blanked: bool
+) -> None:
+    out = without_framing(text)
+    assert len(out) == len(text)
+    assert (out != text) is blanked

@@ -116,6 +116,12 @@ def test_email_in(text: str, email: str | None) -> None:
             "Trade ministry of Viet Nam",
         ),
         ("I am from the health ministry, we need help", "health ministry"),
+        # What the office wants is not part of its name.
+        (
+            "Le ministère de la Santé du Sénégal souhaite une assistance technique",
+            "ministère de la Santé du Sénégal",
+        ),
+        ("El Ministerio de Comercio desea apoyo en aranceles", "Ministerio de Comercio"),
     ],
 )
 def test_institution_in_running_text(text: str, institution: str) -> None:
