@@ -55,6 +55,9 @@ class ActionHandleUnclear(Action):
         if unclear.describes_a_need(turn):
             # The message already went through slot extraction: start the form with it.
             return [*slot_events(unclear.need_fields(turn)), FollowupAction(REQUEST_FORM)]
+        if turn.active_loop is None and (area := unclear.names_a_need_area(turn)):
+            # The form asks for the need in a few sentences next, as after "we need vaccines".
+            return [*slot_events({"need_area": area}), FollowupAction(REQUEST_FORM)]
         if turn.active_loop == REQUEST_FORM:
             # An answer Rasa could not classify ("Achats" at the kind-of-help question): the
             # form reads it next, and its own checks re-ask, specifically, when it is none.

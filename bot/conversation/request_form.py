@@ -290,10 +290,9 @@ def _acknowledge_change(slot: str, result: Validation, turn: Turn) -> None:
     new, old = result.updates.get(slot), turn.previous_slots.get(slot)
     # A preference stated while another question is open is confirmed even the first time,
     # or the question asked again would look as if it had not been heard.
-    volunteered = slot == "organizations" and turn.requested_slot in (
-        *IDENTITY_SLOTS,
-        "activity_choice",
-    )
+    volunteered = (
+        slot == "organizations" and turn.requested_slot in (*IDENTITY_SLOTS, "activity_choice")
+    ) or (slot == "email" and turn.requested_slot in ("member", "institution", "requester_name"))
     if slot not in CORRECTABLE or new is None or new == old or (old is None and not volunteered):
         return
     if isinstance(new, str) and isinstance(old, str) and new.casefold() == old.casefold():

@@ -16,6 +16,15 @@ def describes_a_need(turn: Turn) -> bool:
     return bool(extract.need_areas(turn.text) or extract.topics(turn.text))
 
 
+def names_a_need_area(turn: Turn) -> str | None:
+    """ "nous avons besoin de vaccins", "necesitamos vacunas": too short to be the description,
+    but the one need area a request would start from (not a question about it)."""
+    if turn.is_payload or extract.is_question(turn.text) or is_introduction(turn.text):
+        return None
+    areas = extract.need_areas(turn.text)
+    return areas[0] if len(areas) == 1 else None
+
+
 def need_fields(turn: Turn) -> dict[str, Any]:
     """What slot extraction left out because the intent was unknown: the description."""
     if turn.slot("description"):

@@ -237,6 +237,31 @@ async def test_small_talk_that_names_a_need_starts_the_request() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "area"),
+    [
+        ("nous avons besoin de vaccins", "vaccines"),
+        ("necesitamos vacunas", "vaccines"),
+        ("medicines please", "medicines"),
+    ],
+)
+async def test_a_short_need_rasa_was_unsure_of_starts_the_request_at_its_area(
+    text: str, area: str
+) -> None:
+    events, said = await run(
+        ActionHandleUnclear(), tracker(text, intent="nlu_fallback", confidence=0.55)
+    )
+    assert said == []
+    assert {"event": "slot", "name": "need_area", "value": area, "timestamp": None} in events
+    assert events[-1] == {"event": "followup", "name": "request_form", "timestamp": None}
+    # A question about an area is not a request.
+    events, said = await run(
+        ActionHandleUnclear(),
+        tracker("vaccines?", intent="nlu_fallback", confidence=0.55),
+    )
+    assert events == [] and responses(said) == ["utter_default"]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "quiero comprar vacunas para mi pais",

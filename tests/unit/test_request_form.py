@@ -526,3 +526,15 @@ async def test_an_office_is_not_taken_for_a_name(text: str) -> None:
 async def test_a_colleagues_name_after_the_delegates_is_taken_as_given() -> None:
     values, said = await answer("institution", "Rahul Sharma", slots={"requester_name": "Awa Koné"})
     assert values["institution"] == "Rahul Sharma" and said == []
+
+
+async def test_an_email_given_at_the_name_question_is_acknowledged_before_the_name_is_asked() -> (
+    None
+):
+    # Otherwise the name question comes back with no word about the email just typed.
+    values, said = await answer(
+        "requester_name", "awa@gouv.sn", slots={"email": "awa@gouv.sn", "language": "fr"}
+    )
+    assert values.get("requester_name") is None
+    assert values["email"] == "awa@gouv.sn"
+    assert said == ["utter_field_updated"]
