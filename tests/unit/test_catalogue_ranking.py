@@ -388,3 +388,13 @@ def test_technical_assistance_is_set_aside_only_when_it_frames_a_kind_of_help(
     out = without_framing(text)
     assert len(out) == len(text)
     assert (out != text) is blanked
+
+
+def test_an_offer_reserved_to_acceding_governments_does_not_lead_before_the_status_is_known() -> (
+    None
+):
+    text = "nesecitamos ayuda con patentes de medicamentos contra el covid"
+    unknown = suggest(NeedQuery(text=text, need_area="medicines", language="es"))
+    assert unknown[0].activity.id != "wto-accession-technical-assistance"
+    stated = suggest(NeedQuery(text=f"somos un país en proceso de adhesión; {text}", language="es"))
+    assert stated[0].activity.id == "wto-accession-technical-assistance"
