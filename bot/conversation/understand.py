@@ -150,6 +150,18 @@ _OWN_AFTER = re.compile(
     r"^\s*(?:s\b|needs?\b|wants?\b|would like|requests?\b|is seeking|seeks\b|a besoin"
     r"|souhaite|voudrait|necesita|quiere|desea|solicita|here\b|ici\b|aqui\b)"
 )
+# "We are an observer government (Ethiopia)", "notre pays : le Tchad": a government named as
+# the label of what the delegate said they are.
+_OWN_LABEL = re.compile(
+    r"\b(?:government|country|member|observer|delegation|gouvernement|pays|membre|observateur"
+    r"|delegation|gobierno|pais|miembro|observador|delegacion)\s*[(:,]\s*(?:the |le |la |el )?$"
+)
+# A sentence about buying or shipping: the country labelled there is a partner, not the
+# delegate's ("we buy our syringes from a member (India)").
+_TRADE = re.compile(
+    r"\b(?:import|export|buy|bought|purchas|procur|suppl|order|ship|sourc|achet|achat|compr)\w*"
+)
+_SPEAKING_FOR = re.compile(r"\b(?:we|our|i am|nous|notre|nos|je suis|somos|nuestro|nuestra|soy)\b")
 # "from India" right after importing, buying or suppliers is where goods come from.
 _GOODS_FROM = re.compile(
     r"\b(?:import\w*|export\w*|buy\w*|purchas\w*|procur\w*|ship\w*|suppl\w*|order\w*"
@@ -169,6 +181,8 @@ def _own_government(text: str, surface: str) -> bool:
     if (office := extract.institution(text)) and name in fold(office).replace("'", " "):
         return True  # "the Ministry of Health of Ghana"
     if _OWN_BEFORE.search(before) or _OWN_AFTER.search(after.replace("'", " ")):
+        return True
+    if _OWN_LABEL.search(before) and _SPEAKING_FOR.search(before) and not _TRADE.search(before):
         return True
     tail = before.split()
     if tail[-1:] == ["the"]:

@@ -190,6 +190,7 @@ def test_a_correction_that_only_names_the_field_sets_nothing() -> None:
         "queremos importar genéricos desde la India para el tratamiento de la COVID",
         "our suppliers in Germany restrict exports of ventilators to us",
         "Bonjour, nous voulons exporter des seringues vers le Mali",
+        "we buy our syringes from a member (India) and need help with tariffs",
     ],
 )
 def test_a_country_the_need_is_about_is_not_the_delegates_government(text: str) -> None:
@@ -220,6 +221,11 @@ def test_a_country_the_need_is_about_is_not_the_delegates_government(text: str) 
             "Somos de Bolivia y necesitamos asesoría sobre patentes de antivirales",
             "Bolivia, Plurinational State of",
         ),
+        (
+            "We are an observer government (Ethiopia) and need help on vaccine procurement",
+            "Ethiopia",
+        ),
+        ("notre pays : le Tchad, a besoin d'aide pour les achats de vaccins", "Chad"),
     ],
 )
 def test_the_delegates_own_government_in_running_text_is_taken(text: str, member: str) -> None:
