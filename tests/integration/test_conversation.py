@@ -358,3 +358,36 @@ def test_help_with_that_after_a_catalogue_answer_is_a_request_about_it(
     delegate.say('/inform{"need_area":"medicines"}')
     assert delegate.expecting == "activity_choice"
     assert any("wipo-patentscope-covid-index" in b["payload"] for b in delegate.offered)
+
+
+def test_a_short_french_need_a_name_at_the_office_question_and_joint_work_when_unsure(
+    stack: Stack,
+) -> None:
+    # Not training examples: written for this test only.
+    delegate = Delegate(stack, language="fr")
+    delegate.say("nous avons besoin de vaccins")
+    assert delegate.expecting == "description"  # never "Désolé, je n'ai pas compris"
+    delegate.say("aucune idée")
+    assert delegate.expecting == "focus"
+    delegate.say('/inform{"topic":"not_sure"}')
+    assert delegate.expecting == "activity_choice"
+    catalogue = {a["id"]: a for a in httpx.get(f"{stack.web_url}/api/catalogue").json()["data"]}
+    shown = [b["payload"].split('"activity":"')[1].split('"')[0] for b in delegate.offered]
+    assert shown[0] == "trilateral-ta-request"
+    assert all(len(catalogue[i]["organizations"]) == 3 for i in shown)
+    delegate.say("/none_of_these")
+    delegate.say("Tchad")
+    assert delegate.expecting == "institution"
+    delegate.say("Mahamat Saleh")
+    assert "Mahamat Saleh" in delegate.text and delegate.expecting == "institution"
+    delegate.say("Direction de la Pharmacie")
+    # The name was kept: the email comes next.
+    assert delegate.expecting == "email"
+    delegate.say("m.saleh@sante.gouv.td")
+    delegate.say("OMS")
+    delegate.say("oui")
+    delegate.say("oui")
+    [filed] = requests_of(stack, delegate.sender_id)
+    assert filed["requester_name"] == "Mahamat Saleh"
+    assert filed["institution"] == "Direction de la Pharmacie"
+    assert filed["member"] == "Chad" and filed["need_area"] == "vaccines"
