@@ -62,8 +62,7 @@ class ActionHandleUnclear(Action):
             # An answer Rasa could not classify ("Achats" at the kind-of-help question): the
             # form reads it next, and its own checks re-ask, specifically, when it is none.
             return [FollowupAction(REQUEST_FORM)]
-        asked = turn.question_just_answered()
-        if asked and extract.about_what_was_shown(turn.text):
+        if extract.about_what_was_shown(turn.text) and (asked := turn.question_just_answered()):
             # "Great, I want to ask for help with that" after a catalogue answer.
             return [*slot_events({"description": asked}), FollowupAction(REQUEST_FORM)]
         if is_introduction(turn.text):

@@ -112,12 +112,12 @@ def _need(query: NeedQuery, index: CatalogueIndex) -> _Need:
     return _Need(frozenset(areas), tuple(topics), preferred, intents, index.named(query.text))
 
 
-def _is_joint_channel(activity: Activity) -> bool:
-    return len(activity.organizations) == 3 and activity.format == "advisory" and activity.is_open
-
-
 def _is_joint_work(activity: Activity) -> bool:
     return len(activity.organizations) == 3 and activity.is_open
+
+
+def _is_joint_channel(activity: Activity) -> bool:
+    return _is_joint_work(activity) and activity.format == "advisory"
 
 
 def _structured(activity: Activity, query: NeedQuery, need: _Need, w: Weights) -> float:

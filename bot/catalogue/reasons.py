@@ -85,11 +85,14 @@ def matched_phrases(
         # Keep quotes short: a long chain is cut where the delegate's own words break it
         # ("…licensing | to import…"), then into phrases of up to three words, never inside a
         # hyphenated word ("COVID-19").
-        parts = [[group[0]]] if len(group) > MAX_PHRASE_WORDS else [group]
+        parts = [group]
         if len(group) > MAX_PHRASE_WORDS:
+            parts = [[group[0]]]
             for a, b in itertools.pairwise(group):
-                cut = any(ch.isalpha() or ch in ",;:.()" for ch in gap(a, b))
-                (parts.append([b]) if cut else parts[-1].append(b))
+                if any(ch.isalpha() or ch in ",;:.()" for ch in gap(a, b)):
+                    parts.append([b])
+                else:
+                    parts[-1].append(b)
         for part in map(trim, parts):
             chunk: list[int] = []
             for i in part:

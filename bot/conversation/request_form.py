@@ -1,6 +1,5 @@
 """The request form: which slot to ask next, how to read an answer, how to check it."""
 
-import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -472,13 +471,6 @@ def _just_a_country(text: str) -> bool:
     return match is not None and match.exact and fold(match.matched) == fold(text)
 
 
-# "my name is Rahul Sharma" at the office question is a name whatever it looks like.
-_SAYS_A_NAME = re.compile(
-    r"^\s*(?:my name is|my name's|je m'appelle|je m’appelle|mon nom est|me llamo|mi nombre es)\b",
-    re.IGNORECASE,
-)
-
-
 @cache
 def _ordinary_words() -> frozenset[str]:
     """Every word of the catalogue's texts in the three languages: words no name is made of
@@ -497,15 +489,16 @@ def _a_persons_name(text: str) -> str | None:
     """The delegate's own name typed at the office question ("Rahul Sharma", "Dr. Ana
     Pérez"): two to four capitalised words that name no office, government or organization
     and are none of the catalogue's words; or anything introduced as a name."""
-    name = extract.person_name(text)
-    if name is None or _an_office(text) or get_directory().find_in_text(text):
+    typed = extract.name_as_typed(text)
+    if typed is None or _an_office(text) or get_directory().find_in_text(text):
         return None
-    if _SAYS_A_NAME.match(text):
+    name = extract.capitalised_name(typed)
+    if extract.says_a_name(text):
         return name
-    typed = (extract.name_as_typed(text) or "").split()
-    if not 2 <= len(typed) <= 4:
+    parts = typed.split()
+    if not 2 <= len(parts) <= 4:
         return None
-    if not all(p[:1].isupper() or fold(p) in extract.NAME_PARTICLES for p in typed):
+    if not all(p[:1].isupper() or fold(p) in extract.NAME_PARTICLES for p in parts):
         return None
     if set(words(name)) & _ordinary_words():
         return None

@@ -154,18 +154,17 @@ _OWN_AFTER = re.compile(
 # the label of what the delegate said they are.
 _OWN_LABEL = re.compile(
     r"\b(?:government|country|member|observer|delegation|gouvernement|pays|membre|observateur"
-    r"|delegation|gobierno|pais|miembro|observador|delegacion)\s*[(:,]\s*(?:the |le |la |el )?$"
+    r"|gobierno|pais|miembro|observador|delegacion)\s*[(:,]\s*(?:the |le |la |el )?$"
 )
 # A sentence about buying or shipping: the country labelled there is a partner, not the
 # delegate's ("we buy our syringes from a member (India)").
-_TRADE = re.compile(
-    r"\b(?:import|export|buy|bought|purchas|procur|suppl|order|ship|sourc|achet|achat|compr)\w*"
-)
+_GOODS_VERBS = r"import|export|buy|purchas|procur|ship|suppl|order|sourc"
+_TRADE = re.compile(rf"\b(?:{_GOODS_VERBS}|bought|achet|achat|compr)\w*")
 _SPEAKING_FOR = re.compile(r"\b(?:we|our|i am|nous|notre|nos|je suis|somos|nuestro|nuestra|soy)\b")
 # "from India" right after importing, buying or suppliers is where goods come from.
 _GOODS_FROM = re.compile(
-    r"\b(?:import\w*|export\w*|buy\w*|purchas\w*|procur\w*|ship\w*|suppl\w*|order\w*"
-    r"|manufactur\w*|made|produced|generics?|bring\w*|sourc\w*)\b(?:\W+\w+){0,4}\W*$"
+    rf"\b(?:(?:{_GOODS_VERBS})\w*|manufactur\w*|made|produced|generics?|bring\w*)\b"
+    r"(?:\W+\w+){0,4}\W*$"
 )
 
 
@@ -223,8 +222,11 @@ def _kind_of_help_while_choosing(turn: Turn) -> dict[str, Any]:
 
 def _description(turn: Turn) -> dict[str, Any]:
     """The delegate's own account of the need; later additions are appended, not lost."""
-    asked = turn.question_just_answered()
-    if asked and not turn.slot("description") and extract.about_what_was_shown(turn.text):
+    if (
+        not turn.slot("description")
+        and extract.about_what_was_shown(turn.text)
+        and (asked := turn.question_just_answered())
+    ):
         return {"description": asked}  # "help with that", right after a catalogue answer
     if not extract.is_substantive(turn.text) or is_introduction(turn.text):
         return {}

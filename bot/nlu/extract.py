@@ -381,15 +381,29 @@ NAME_PARTICLES = frozenset(
 )
 
 
+# "my name is Rahul Sharma": a name whatever it looks like (the stricter part of _NAME_LEAD).
+_SAYS_A_NAME = re.compile(
+    r"^\s*(?:my name is|my name's|je m'appelle|je m’appelle|mon nom est|me llamo|mi nombre es)\b",
+    re.IGNORECASE,
+)
+
+
+def says_a_name(text: str) -> bool:
+    """Whether the answer introduces itself as a name ("je m'appelle …")."""
+    return bool(_SAYS_A_NAME.match(text))
+
+
 def person_name(text: str) -> str | None:
     """A person's name from an answer like "I'm Dr. Ana Pérez"; None if it is not a name."""
     candidate = name_as_typed(text)
-    if candidate is None:
-        return None
-    parts = candidate.split()
+    return capitalised_name(candidate) if candidate is not None else None
+
+
+def capitalised_name(typed: str) -> str:
+    """A name as `name_as_typed` read it, each part capitalised but the particles inside."""
     return " ".join(
         part if i and part in NAME_PARTICLES else part[:1].upper() + part[1:]
-        for i, part in enumerate(parts)
+        for i, part in enumerate(typed.split())
     )
 
 

@@ -71,9 +71,13 @@ def session_factory() -> sessionmaker[Session]:
 
 
 @contextmanager
-def unit_of_work() -> Iterator[Session]:
-    """A writing session in a transaction, committed on success and rolled back on error."""
-    with session_factory().begin() as session:
+def unit_of_work(sessions: sessionmaker[Session] | None = None) -> Iterator[Session]:
+    """A writing session in a transaction, committed on success and rolled back on error.
+
+    It takes SQLite's write lock up front: a transaction that reads and then writes fails at
+    once with "database is locked" when another writer committed in between. `sessions`
+    defaults to the configured request store."""
+    with (sessions or session_factory()).begin() as session:
         session.connection(execution_options={WRITE_OPTION: True})
         yield session
 

@@ -8,8 +8,6 @@ middle) is taken over by the next attempt, so the conversation is never stuck be
 
 import asyncio
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 from sqlalchemy import delete, select, update
@@ -17,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from bot.store.db import WRITE_OPTION
+from bot.store.db import unit_of_work
 from bot.store.models import GatewayReply, utcnow
 
 
@@ -59,21 +57,9 @@ class RepliesCache:
         """Forget a claim whose processing failed, so a retry can run it."""
         await run_in_threadpool(self._delete, sender_id, message_id)
 
-    @contextmanager
-    def _writing(self) -> Iterator[Session]:
-        """A transaction that takes the write lock up front.
-
-        On SQLite a transaction that starts by reading and then writes fails at once with
-        "database is locked" when another writer (the action server filing a request)
-        committed in between; one that asks for the lock first waits its turn.
-        """
-        with self._sessions.begin() as session:
-            session.connection(execution_options={WRITE_OPTION: True})
-            yield session
-
     def _insert(self, sender_id: str, message_id: str) -> bool:
         try:
-            with self._writing() as s:
+            with unit_of_work(self._sessions) as s:
                 s.add(GatewayReply(sender_id=sender_id, client_message_id=message_id, body=None))
             return True
         except IntegrityError:
@@ -82,7 +68,7 @@ class RepliesCache:
     def _take_over(self, sender_id: str, message_id: str) -> bool:
         """Own an unanswered claim older than any turn; only one attempt can win it."""
         now = utcnow()
-        with self._writing() as s:
+        with unit_of_work(self._sessions) as s:
             taken = s.execute(
                 update(GatewayReply)
                 .where(
@@ -107,7 +93,7 @@ class RepliesCache:
         return (row[0], bool(row[1])) if row is not None else (None, False)
 
     def _update(self, sender_id: str, message_id: str, body: str) -> None:
-        with self._writing() as s:
+        with unit_of_work(self._sessions) as s:
             s.execute(
                 update(GatewayReply)
                 .where(
@@ -118,7 +104,7 @@ class RepliesCache:
             )
 
     def _delete(self, sender_id: str, message_id: str) -> None:
-        with self._writing() as s:
+        with unit_of_work(self._sessions) as s:
             s.execute(
                 delete(GatewayReply).where(
                     GatewayReply.sender_id == sender_id,
