@@ -13,7 +13,7 @@ from bot.conversation.introduction import is_introduction
 from bot.conversation.turn import REQUEST_FORM, STATUS_FORM, Turn
 from bot.members import get_directory
 from bot.nlu import extract
-from bot.nlu.language import SUPPORTED, Context, choose
+from bot.nlu.language import SUPPORTED, Context, choose_switch
 from bot.nlu.text import fold
 
 NEED_AREAS = ("vaccines", "medicines", "technologies")
@@ -109,9 +109,15 @@ def _language(turn: Turn) -> dict[str, Any]:
         # Names, emails and institutions say nothing about the language of the conversation.
         free_text_answer=turn.requested_slot in FREE_TEXT_SLOTS,
         is_payload=turn.is_payload,
+        before_switch=turn.slot("language_before_switch"),
     )
-    if chosen := choose(turn.text, context):
-        updates["language"] = chosen
+    if switch := choose_switch(turn.text, context):
+        updates["language"] = switch.language
+        # Only a switch the words alone made can be undone by a short answer.
+        if switch.tentative:
+            updates["language_before_switch"] = turn.language
+        elif turn.slot("language_before_switch") is not None:
+            updates["language_before_switch"] = None
     return updates
 
 

@@ -9,6 +9,9 @@ The rules, in order (see `choose`):
    later, only a sentence of several words written confidently in another language switches.
    Short answers (names, emails, "ok", "oui") and answers to the name, institution, email and
    country questions never switch it.
+4. A switch made by the words alone is tentative: a short answer back in the language the
+   delegate wrote before ("sí, gracias" after one English sentence in a Spanish conversation)
+   returns to it. A switch the delegate asked for, by name or with the widget, is not undone.
 """
 
 import re
@@ -34,6 +37,12 @@ _OPENING_MARKERS = {
     "en": _MARKERS["en"] | {"i", "im", "we", "are", "from", "need", "want", "our", "my"},
     "fr": _MARKERS["fr"] | {"je", "suis", "nous", "sommes", "voudrais", "besoin", "notre"},
     "es": _MARKERS["es"] | {"soy", "somos", "necesitamos", "quiero", "queremos", "nuestro"},
+}
+# Short answers only one of the three languages uses ("d'accord" leaves "accord").
+_ANSWER_MARKERS = {
+    "en": {"yes", "yeah", "yep", "thanks", "thank", "please", "sure", "correct", "exactly"},
+    "fr": {"oui", "ouais", "merci", "accord", "exactement", "parfait", "svp", "stp", "entendu"},
+    "es": {"si", "gracias", "vale", "claro", "correcto", "exacto", "perfecto", "acuerdo", "listo"},
 }
 # The languages' names as delegates type them in any of the three languages.
 _NAMES = {
@@ -164,38 +173,64 @@ class Context:
     intent: str | None = None
     free_text_answer: bool = False  # answering the name, institution, email or country question
     is_payload: bool = False
+    # The language before the last switch, when the words alone made it (rule 4).
+    before_switch: str | None = None
+
+
+@dataclass(frozen=True)
+class Switch:
+    """A change of language; `tentative` when only the words made it (rule 4)."""
+
+    language: str
+    tentative: bool = False
 
 
 def choose(text: str, ctx: Context) -> str | None:
     """The language to continue in after `text`, or None to keep the current one."""
+    switch = choose_switch(text, ctx)
+    return switch.language if switch else None
+
+
+def choose_switch(text: str, ctx: Context) -> Switch | None:
+    """The change of language `text` makes, or None to keep the current one."""
     announced = ctx.announced if ctx.announced in SUPPORTED else None
     widget_switch = announced if announced and announced != ctx.last_announced else None
     chosen = _chosen(text, ctx, widget_switch)
-    return chosen if chosen and chosen != ctx.current else None
+    return chosen if chosen and chosen.language != ctx.current else None
 
 
-def _chosen(text: str, ctx: Context, widget_switch: str | None) -> str | None:
+def _chosen(text: str, ctx: Context, widget_switch: str | None) -> Switch | None:
+    widget = Switch(widget_switch) if widget_switch else None
     if ctx.is_payload:
-        return widget_switch
+        return widget
     if ctx.intent == "change_language":
         asked = requested_language(text) or detect(text)
         if asked:
-            return asked
+            return Switch(asked)
     # While a name or an institution is asked only a verb makes a request ("Agence française
     # du médicament" is an answer).
     elif asked := asks_for_language(text, verb_only=ctx.free_text_answer):
-        return asked
+        return Switch(asked)
     if ctx.free_text_answer:
-        return widget_switch
+        return widget
     if ctx.opening:
         # The widget's first language is the page's default: a sentence in another
         # language is a clearer sign than that.
         written = detect(text) or _marked_opening(text)
-        if widget_switch and (written is None or len(_prose_words(text)) < SWITCH_MIN_WORDS):
-            return widget_switch
-        return written or widget_switch
-    if widget_switch:
-        return widget_switch
+        if widget and (written is None or len(_prose_words(text)) < SWITCH_MIN_WORDS):
+            return widget
+        return Switch(written) if written else widget
+    if widget:
+        return widget
     if len(_prose_words(text)) < SWITCH_MIN_WORDS:
+        if ctx.before_switch and _answer_language(text) == ctx.before_switch:
+            return Switch(ctx.before_switch)
         return None
-    return detect(text, min_confidence=SWITCH_CONFIDENCE)
+    written = detect(text, min_confidence=SWITCH_CONFIDENCE)
+    return Switch(written, tentative=True) if written else None
+
+
+def _answer_language(text: str) -> str | None:
+    """The one language a short answer's words belong to ("sí, gracias"), if only one."""
+    said = {fold(w) for w in _prose_words(text)}
+    return _one({code for code, markers in _ANSWER_MARKERS.items() if said & markers})

@@ -201,6 +201,30 @@ def test_the_conversation_follows_a_switch_of_language_but_not_a_name(stack: Sta
     assert delegate.last["language"] == "en" and delegate.expecting == "organizations"
 
 
+def test_one_english_sentence_in_a_spanish_conversation_is_undone_by_a_spanish_answer(
+    stack: Stack,
+) -> None:
+    delegate = Delegate(stack)
+    delegate.say("hola")
+    delegate.say("Necesitamos ayuda con las restricciones a la exportación de jeringas")
+    delegate.say("ninguna de estas")
+    delegate.say("Perú")
+    delegate.say("Ministerio de Salud")
+    delegate.say("Ana Pérez")
+    delegate.say("ana.perez@minsa.gob.pe")
+    assert delegate.last["language"] == "es" and delegate.expecting == "organizations"
+    # A colleague's sentence in English: the replies follow it...
+    delegate.say("Only the WTO please, our trade team handles export questions")
+    assert delegate.last["language"] == "en" and delegate.expecting == "consent"
+    # ...until the delegate answers in Spanish again, however briefly.
+    delegate.say("sí, acepto")
+    assert delegate.last["language"] == "es"
+    assert "**Área:**" in delegate.text
+    delegate.say("sí")
+    [filed] = requests_of(stack, delegate.sender_id)
+    assert filed["language"] == "es" and filed["organizations"] == ["WTO"]
+
+
 def test_thats_all_ends_the_choice_and_a_preference_is_heard_at_any_question(
     stack: Stack,
 ) -> None:

@@ -208,3 +208,43 @@ def test_asking_for_spanish_in_the_form_switches_the_conversation() -> None:
         )
     )
     assert updates == {"language": "es"}
+
+
+# --- a switch made by the words alone is tentative ------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["sí, gracias", "vale", "Sí", "claro que sí", "de acuerdo"])
+def test_a_short_answer_returns_to_the_language_before_a_switch_by_words(text: str) -> None:
+    assert choose(text, Context(current="en", before_switch="es")) == "es"
+
+
+@pytest.mark.parametrize("text", ["yes", "ok", "Kenya", "merci"])
+def test_a_short_answer_in_any_other_language_keeps_the_current_one(text: str) -> None:
+    assert choose(text, Context(current="en", before_switch="es")) is None
+
+
+def test_a_switch_by_words_is_remembered_as_tentative_and_a_short_answer_undoes_it() -> None:
+    english = "Sorry, my colleague writes in English: we need syringes and vaccine vials"
+    updates = understand(turn(english, intent="describe_need", slots={"language": "es"}))
+    assert updates["language"] == "en"
+    assert updates["language_before_switch"] == "es"
+    back = understand(turn("sí, gracias", intent="affirm", slots={"language": "en", **updates}))
+    assert back["language"] == "es"
+    assert back["language_before_switch"] is None
+
+
+def test_a_switch_the_delegate_asked_for_is_not_undone_by_a_short_answer() -> None:
+    asked = understand(
+        turn("in English please", intent="change_language", slots={"language": "es"})
+    )
+    assert asked == {"language": "en"}
+    assert "language" not in understand(turn("sí", intent="affirm", slots={"language": "en"}))
+    # Asking for a language also forgets an earlier tentative switch.
+    slots = {"language": "fr", "language_before_switch": "es"}
+    again = understand(turn("in English please", intent="change_language", slots=slots))
+    assert again == {"language": "en", "language_before_switch": None}
+
+
+def test_free_text_answers_never_undo_a_switch() -> None:
+    ctx = Context(current="en", before_switch="es", free_text_answer=True)
+    assert choose("Claro Salud", ctx) is None
