@@ -8,9 +8,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.common import slot_events
+from actions.common import say, slot_events
 from bot.conversation.turn import Turn
-from bot.conversation.understand import understand
+from bot.conversation.understand import language_notice, understand
 
 
 class ActionValidateSlotMappings(ValidationAction):
@@ -19,5 +19,10 @@ class ActionValidateSlotMappings(ValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        updates: dict[str, Any] = understand(Turn.from_tracker(tracker))
-        return slot_events(updates)
+        turn = Turn.from_tracker(tracker)
+        updates: dict[str, Any] = understand(turn)
+        notice, noted = language_notice(turn, updates)
+        if notice is not None:
+            # Sent before whatever answers the message: Rasa keeps this action's utterances.
+            say(dispatcher, [notice])
+        return slot_events(updates | noted)

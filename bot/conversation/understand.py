@@ -10,10 +10,11 @@ from typing import Any
 
 from bot.conversation import suggestions
 from bot.conversation.introduction import is_introduction
+from bot.conversation.replies import Reply
 from bot.conversation.turn import REQUEST_FORM, STATUS_FORM, Turn
 from bot.members import get_directory
 from bot.nlu import extract
-from bot.nlu.language import SUPPORTED, Context, choose_switch
+from bot.nlu.language import OTHER_SCRIPT, SUPPORTED, Context, choose_switch, unsupported
 from bot.nlu.text import fold
 
 NEED_AREAS = ("vaccines", "medicines", "technologies")
@@ -119,6 +120,25 @@ def _language(turn: Turn) -> dict[str, Any]:
         elif turn.slot("language_before_switch") is not None:
             updates["language_before_switch"] = None
     return updates
+
+
+# The language the conversation goes on in, named in Portuguese for the notice.
+_IN_PORTUGUESE = {"en": "inglês", "fr": "francês", "es": "espanhol"}
+
+
+def language_notice(turn: Turn, updates: dict[str, Any]) -> tuple[Reply | None, dict[str, Any]]:
+    """Once per conversation, tell a delegate writing in a language the assistant does not
+    speak (Portuguese, Arabic, Russian…) which ones it does, and how to choose; the reply,
+    and the slot that remembers it was said."""
+    if turn.slot("language_notice") or turn.is_payload or turn.requested_slot in FREE_TEXT_SLOTS:
+        return None, {}
+    found = unsupported(turn.text)
+    if found is None:
+        return None, {}
+    if found == OTHER_SCRIPT:
+        return Reply("utter_unsupported_language"), {"language_notice": found}
+    going_on = _IN_PORTUGUESE[updates.get("language") or turn.language]
+    return Reply("utter_portuguese", {"continue_in": going_on}), {"language_notice": found}
 
 
 def _is_opening(turn: Turn) -> bool:

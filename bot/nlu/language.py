@@ -15,6 +15,7 @@ The rules, in order (see `choose`):
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
@@ -79,9 +80,45 @@ def _detector() -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*_LINGUA).with_preloaded_language_models().build()
 
 
+@cache
+def _with_portuguese() -> LanguageDetector:
+    # Only to notice Portuguese (Brazil, Portugal, the Lusophone LDCs): in the main detector it
+    # would compete with Spanish on short messages.
+    languages = (*_LINGUA, Language.PORTUGUESE)
+    return (
+        LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
+    )
+
+
 def warm_up() -> None:
     """Load the models now rather than on the first delegate's message."""
     _detector()
+    _with_portuguese()
+
+
+# A message in a language the assistant does not speak: Portuguese, told apart from Spanish
+# with a sentence of a few words, or a script other than Latin (Arabic, Cyrillic, Chinese…).
+PORTUGUESE = "pt"
+OTHER_SCRIPT = "other"
+_PORTUGUESE_MIN_WORDS = 3
+_PORTUGUESE_CONFIDENCE = 0.8
+
+
+def unsupported(text: str) -> str | None:
+    """`PORTUGUESE` or `OTHER_SCRIPT` when `text` is written in neither English, French nor
+    Spanish and says so clearly; None otherwise (including for names and emails)."""
+    letters = [c for c in _SURROGATES.sub("", text) if c.isalpha()]
+    if not letters:
+        return None
+    latin = sum(1 for c in letters if unicodedata.name(c, "").startswith("LATIN"))
+    if latin < len(letters) / 2:
+        return OTHER_SCRIPT
+    if len(_prose_words(text)) < _PORTUGUESE_MIN_WORDS:
+        return None
+    best = _with_portuguese().compute_language_confidence_values(_SURROGATES.sub("", text))[0]
+    if best.language == Language.PORTUGUESE and best.value >= _PORTUGUESE_CONFIDENCE:
+        return PORTUGUESE
+    return None
 
 
 def _prose_words(text: str) -> list[str]:

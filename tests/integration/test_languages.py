@@ -225,6 +225,22 @@ def test_one_english_sentence_in_a_spanish_conversation_is_undone_by_a_spanish_a
     assert filed["language"] == "es" and filed["organizations"] == ["WTO"]
 
 
+def test_a_portuguese_delegate_is_told_once_which_languages_there_are_and_carries_on(
+    stack: Stack,
+) -> None:
+    delegate = Delegate(stack)
+    delegate.say("Olá, bom dia. Precisamos de ajuda com a compra de vacinas")
+    texts = [m.get("text") or "" for m in delegate.last["messages"]]
+    assert texts[0].startswith("Desculpe, ainda não falo português")
+    assert "continuo em espanhol" in texts[0]
+    # The need is still heard, in Spanish.
+    assert delegate.last["language"] == "es" and delegate.expecting is not None
+    delegate.say("Somos do Ministério da Saúde de Cabo Verde, obrigado")
+    assert "português" not in delegate.text
+    delegate.say("in English please")
+    assert delegate.last["language"] == "en"
+
+
 def test_thats_all_ends_the_choice_and_a_preference_is_heard_at_any_question(
     stack: Stack,
 ) -> None:

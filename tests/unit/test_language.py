@@ -2,9 +2,18 @@
 
 import pytest
 
+from bot.catalogue.examples import shipped_examples
+from bot.conversation.replies import Reply
 from bot.conversation.turn import Turn
-from bot.conversation.understand import understand
-from bot.nlu.language import Context, asks_for_language, choose, detect, requested_language
+from bot.conversation.understand import language_notice, understand
+from bot.nlu.language import (
+    Context,
+    asks_for_language,
+    choose,
+    detect,
+    requested_language,
+    unsupported,
+)
 from tests.utils.rasa import tracker
 
 
@@ -248,3 +257,47 @@ def test_a_switch_the_delegate_asked_for_is_not_undone_by_a_short_answer() -> No
 def test_free_text_answers_never_undo_a_switch() -> None:
     ctx = Context(current="en", before_switch="es", free_text_answer=True)
     assert choose("Claro Salud", ctx) is None
+
+
+# --- languages the assistant does not speak -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Olá, preciso de ajuda com vacinas", "pt"),
+        ("Bom dia, somos do Ministério da Saúde de Moçambique", "pt"),
+        ("مرحبا، نحتاج إلى مساعدة بشأن اللقاحات", "other"),
+        ("Здравствуйте, нам нужна помощь с вакцинами", "other"),
+        ("necesitamos ayuda con las vacunas", None),
+        ("Quisiéramos saber si podemos importar genéricos", None),
+        ("Moçambique", None),  # a country's name: too short to tell
+        ("Jean-Baptiste Kaboré", None),
+        ("a.traore@sante.gov.ml", None),
+    ],
+)
+def test_unsupported_languages_are_noticed_only_when_clear(text: str, found: str | None) -> None:
+    assert unsupported(text) == found
+
+
+def test_no_training_message_of_ours_is_taken_for_an_unsupported_language() -> None:
+    texts = [e.text for e in shipped_examples()]
+    assert len(texts) > 1000
+    assert [t for t in texts if unsupported(t)] == []
+
+
+def test_a_portuguese_delegate_is_told_once_which_languages_the_assistant_speaks() -> None:
+    first = turn("Olá, preciso de ajuda com vacinas", intent="request_assistance")
+    reply, noted = language_notice(first, {"language": "es"})
+    assert reply is not None and reply.response == "utter_portuguese"
+    assert reply.values == {"continue_in": "espanhol"} and noted == {"language_notice": "pt"}
+    later = turn("Olá, preciso de ajuda com vacinas", slots={"language_notice": "pt"})
+    assert language_notice(later, {}) == (None, {})
+
+
+def test_an_answer_to_a_name_question_is_never_a_language_notice() -> None:
+    asked = turn(
+        "Мария Иванова", active_loop="request_form", slots={"requested_slot": "requester_name"}
+    )
+    assert language_notice(asked, {}) == (None, {})
+    assert language_notice(turn("Мария Иванова"), {})[0] == Reply("utter_unsupported_language")
