@@ -17,6 +17,7 @@ way their reason says they are past.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -26,6 +27,7 @@ from bot.catalogue.loader import get_catalogue
 from bot.catalogue.reasons import build_reason, matched_phrases
 from bot.catalogue.schema import Activity, Catalogue
 from bot.catalogue.text import Token, analyze, bigrams, terms
+from bot.members import get_directory
 from bot.nlu import extract
 
 NO_PREFERENCE = "not_sure"
@@ -223,16 +225,36 @@ def _status_unknown(activity: Activity, query: NeedQuery) -> float:
     return UNKNOWN_STATUS_PENALTY if activity.only_for and not query.member_status else 0.0
 
 
-def _without_office(text: str, tokens: list[Token]) -> list[Token]:
-    """The tokens to quote in reasons: not the delegate's office ("Ministry of Health"), which
-    says who is asking, not what they need. Its words become blanks, so the words on either
-    side do not join into one phrase."""
-    office = extract.institution(text)
-    start = text.find(office) if office else -1
-    if start < 0:
-        return tokens
-    end = start + len(office or "")
-    return [Token("", t.start, t.end) if start <= t.start < end else t for t in tokens]
+# Words that say who is writing, not what they need: a greeting, "I work for".
+_ABOUT_THE_WRITER = re.compile(
+    r"\b(?:good (?:morning|afternoon|evening|day)|hello|dear|greetings|bonjour|bonsoir"
+    r"|buen(?:os|as) (?:d[ií]as|tardes|noches)|buenas|hola|saludos"
+    r"|(?:i|we) (?:work|am working|are working)(?: (?:for|at|in|with))?"
+    r"|(?:je|nous) travaill\w*(?: (?:pour|au|à|a|dans))?"
+    r"|trabaj(?:o|amos)(?: (?:en|para|con))?)\b",
+    re.IGNORECASE,
+)
+
+
+def _about_the_writer(text: str) -> list[tuple[int, int]]:
+    """Spans of `text` that say who is asking (their office, their government, a greeting)."""
+    spans = [(m.start(), m.end()) for m in _ABOUT_THE_WRITER.finditer(text)]
+    if (office := extract.institution(text)) and (start := text.find(office)) >= 0:
+        spans.append((start, start + len(office)))
+    for found in get_directory().find_in_text(text):
+        if (start := text.find(found.matched)) >= 0:
+            spans.append((start, start + len(found.matched)))
+    return spans
+
+
+def _quotable(text: str, tokens: list[Token]) -> list[Token]:
+    """The tokens to quote in reasons: not the words that say who is asking ("Ministry of
+    Health", "Bolivia", "Good morning"), which explain nothing about the need. Their words
+    become blanks, so the words on either side do not join into one phrase."""
+    spans = _about_the_writer(text)
+    return [
+        Token("", t.start, t.end) if any(a <= t.start < b for a, b in spans) else t for t in tokens
+    ]
 
 
 def suggest(
@@ -274,7 +296,7 @@ def suggest(
     kept = [item for item in scored if item[1] >= floor]
     kept.sort(key=lambda item: (not competes(item[0]), -item[1], item[0].id))
     out: list[Suggestion] = []
-    quotable = _without_office(typed, tokens)
+    quotable = _quotable(typed, tokens)
     for activity, score, i in kept[:limit]:
         phrases = matched_phrases(query.text, quotable, index.term_sets[i], index)
         replaced: list[str] = []

@@ -168,8 +168,12 @@ _OWN_BEFORE = re.compile(
     r"|our country(?: is)?|my country(?: is)?|the country is|country is|government is"
     r"|nous sommes|je suis|je represente|gouvernement|mission permanente|au nom|notre pays"
     r"|(?:le )?pays est|soy|somos|represento|gobierno|mision permanente|en nombre|mi pais"
-    r"|nuestro pais|(?:el )?pais es)"
-    r"(?: (?:from|of|de|du|des|d|del|la|le|l|el|les|los|the|en|in|at|a|por|pour))*\s*$)"
+    r"|nuestro pais|(?:el )?pais es"
+    # A correction of the government given before: "sorry, I meant Bolivia".
+    r"|i meant|i mean|je voulais dire|je veux dire|quise decir|quiero decir|mejor dicho"
+    r"|(?:i am|i m|we are|we re) writing|(?:je vous|nous vous) ecri(?:s|vons)|escrib(?:o|imos))"
+    r"(?: (?:from|of|de|du|des|d|del|la|le|l|el|les|los|the|en|in|at|a|por|pour|desde|depuis))*"
+    r"\s*$)"
 )
 # A country named as the subject or owner: "Kenya needs…", "Ghana's ministry".
 _OWN_AFTER = re.compile(

@@ -398,3 +398,28 @@ def test_an_offer_reserved_to_acceding_governments_does_not_lead_before_the_stat
     assert unknown[0].activity.id != "wto-accession-technical-assistance"
     stated = suggest(NeedQuery(text=f"somos un país en proceso de adhesión; {text}", language="es"))
     assert stated[0].activity.id == "wto-accession-technical-assistance"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "never"),
+    [
+        (
+            "Good morning. I work for the Ministry of Health of Viet Nam and we would like "
+            "support on local manufacturing of mRNA vaccines",
+            "en",
+            ("Good", "work", "Viet Nam"),
+        ),
+        (
+            "perdón, quise decir desde Bolivia. Queremos saber cómo funcionan las licencias "
+            "obligatorias para medicamentos",
+            "es",
+            ("Bolivia",),
+        ),
+    ],
+)
+def test_reasons_never_quote_who_is_asking(
+    text: str, language: str, never: tuple[str, ...]
+) -> None:
+    reasons = " ".join(s.reason for s in suggest(NeedQuery(text=text, language=language)))
+    assert "mRNA vaccines" in reasons or "licencias obligatorias" in reasons
+    assert [w for w in never if f"“{w}" in reasons or f"{w}”" in reasons] == []

@@ -231,3 +231,35 @@ def test_a_country_the_need_is_about_is_not_the_delegates_government(text: str) 
 def test_the_delegates_own_government_in_running_text_is_taken(text: str, member: str) -> None:
     updates = understand(turn(text, intent="describe_need", earlier_user_messages=0))
     assert updates["member"] == member
+
+
+@pytest.mark.parametrize(
+    ("text", "member"),
+    [
+        (
+            "perdón, quise decir desde Bolivia. Queremos saber cómo funcionan las licencias",
+            "Bolivia, Plurinational State of",
+        ),
+        ("sorry, I meant Kenya, we need help with vaccine procurement rules", "Kenya"),
+        ("pardon, je voulais dire le Niger, nous avons besoin de vaccins", "Niger"),
+    ],
+)
+def test_a_government_corrected_in_a_sentence_replaces_the_one_given_before(
+    text: str, member: str
+) -> None:
+    updates = understand(
+        turn(
+            text,
+            intent="describe_need",
+            active_loop="request_form",
+            slots={"requested_slot": "need_area", "member": "United States"},
+        )
+    )
+    assert updates["member"] == member
+
+
+def test_writing_from_a_country_names_the_delegates_government() -> None:
+    text = "Je vous écris depuis le Niger pour une demande d'appui sur les vaccins"
+    assert understand(turn(text, intent="describe_need", earlier_user_messages=0))["member"] == (
+        "Niger"
+    )
