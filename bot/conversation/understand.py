@@ -27,6 +27,9 @@ def understand(turn: Turn) -> dict[str, Any]:
     """Slot values to set from this message; validated afterwards by the form."""
     updates = _language(turn)
     if turn.active_loop == STATUS_FORM or turn.interrupts:
+        if turn.intent == "greet" and turn.active_loop != STATUS_FORM and not turn.is_payload:
+            # "Bonjour, je suis de la RDC": a greeting that also says who is writing.
+            updates |= _who_is_writing(turn, turn.requested_slot, correcting=False)
         return updates
     if turn.is_payload:
         return updates | _from_buttons(turn)
@@ -50,10 +53,7 @@ def understand(turn: Turn) -> dict[str, Any]:
     if correcting and (new := extract.corrected_value(text)) and new[1] != turn.slot(new[0]):
         updates[new[0]] = new[1]  # "change the name to …": the new value, not just the field
 
-    if requested != "member" and (turn.slot("member") is None or correcting):
-        found = _member_in(turn)
-        if found and found != turn.slot("member"):
-            updates["member"] = found
+    updates |= _who_is_writing(turn, requested, correcting=correcting)
 
     areas = [a for a in turn.entity_values("need_area") if a in NEED_AREAS] or extract.need_areas(
         text
@@ -73,11 +73,6 @@ def understand(turn: Turn) -> dict[str, Any]:
     if preferred and requested != "organizations" and preferred != turn.slot("organizations"):
         # "I'd rather talk to WTO" at any step: the organizations question is then answered.
         updates["organizations"] = preferred
-
-    if turn.slot("institution") is None and (inst := extract.institution(text)):
-        updates["institution"] = inst
-    if turn.slot("requester_name") is None and (name := extract.name_in_sentence(text)):
-        updates["requester_name"] = name
 
     if requested != "description" and _describes_need(turn, requested):
         updates |= _description(turn)
@@ -144,6 +139,23 @@ def language_notice(turn: Turn, updates: dict[str, Any]) -> tuple[Reply | None, 
 def _is_opening(turn: Turn) -> bool:
     """No delegate message before this one (in this session or an earlier one)."""
     return sum(1 for e in turn.events if e.get("event") == "user") <= 1
+
+
+def _who_is_writing(turn: Turn, requested: str | None, *, correcting: bool) -> dict[str, Any]:
+    """The delegate's government, office and name, wherever they say them. A correction
+    ("wait, it's actually the Ministry of Health, not industry") replaces what was given."""
+    updates: dict[str, Any] = {}
+    if requested != "member" and (turn.slot("member") is None or correcting):
+        found = _member_in(turn)
+        if found and found != turn.slot("member"):
+            updates["member"] = found
+    office = extract.institution(turn.text)
+    if office and (turn.slot("institution") is None or correcting):
+        if office != turn.slot("institution"):
+            updates["institution"] = office
+    if turn.slot("requester_name") is None and (name := extract.name_in_sentence(turn.text)):
+        updates["requester_name"] = name
+    return updates
 
 
 def _member_in(turn: Turn) -> str | None:

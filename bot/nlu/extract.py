@@ -100,6 +100,10 @@ def looks_like_email_attempt(text: str) -> bool:
     return "@" in text or bool(re.search(r"\b[\w.-]+\s*(?:\(at\)|\[at\]| at )\s*[\w-]+\.", text))
 
 
+# "who is best", "who should": the pronoun asking a question, even in a short answer.
+_WHO_ASKS = re.compile(r"\s+(?:is|are|should|would|can|could|will|does|do|knows?)\b")
+
+
 def organizations(text: str, *, answer: bool = False) -> list[str]:
     """WHO/WIPO/WTO named in `text`; `["not_sure"]` when the delegate leaves it open.
 
@@ -114,7 +118,11 @@ def organizations(text: str, *, answer: bool = False) -> list[str]:
         for acronym in lex[org]["acronyms"]:
             anycase = acronym != "WHO" or short_answer
             pattern = re.compile(rf"\b{acronym}\b", re.IGNORECASE if anycase else 0)
-            found += [(m.start(), org) for m in pattern.finditer(text)]
+            found += [
+                (m.start(), org)
+                for m in pattern.finditer(text)
+                if not (m.group(0) == "who" and _WHO_ASKS.match(text, m.end()))
+            ]
         for name in lex[org]["names"]:
             found += [
                 (m.start(), org) for m in re.finditer(rf"\b{re.escape(fold(name))}\b", folded)

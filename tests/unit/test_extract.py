@@ -281,3 +281,24 @@ def test_a_real_word_near_a_lexicon_term_is_not_read_as_its_typo() -> None:
     # Typos inside a word are still read.
     assert "training" in formats.labels("necesitamos formacoin para funcionarios")
     assert "training" in formats.labels("we need trainnig on TRIPS")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "whoever is best",
+        "up to you",
+        "I don't know who is best",
+        "ça m'est égal",
+        "celle qui convient",
+        "la que sea mejor",
+        "como quieran",
+    ],
+)
+def test_leaving_the_choice_of_organization_to_the_secretariats(text: str) -> None:
+    assert extract.organizations(text, answer=True) == ["not_sure"]
+
+
+def test_who_asking_a_question_is_not_the_organization() -> None:
+    assert extract.organizations("who should handle it? no idea", answer=True) == ["not_sure"]
+    assert extract.organizations("who and wto", answer=True) == ["WHO", "WTO"]

@@ -263,3 +263,34 @@ def test_writing_from_a_country_names_the_delegates_government() -> None:
     assert understand(turn(text, intent="describe_need", earlier_user_messages=0))["member"] == (
         "Niger"
     )
+
+
+def test_a_greeting_that_says_where_the_delegate_is_from_keeps_the_government() -> None:
+    updates = understand(
+        turn("Bonjour, je suis de la RDC", intent="greet", earlier_user_messages=0)
+    )
+    assert updates == {"language": "fr", "member": "Democratic Republic of the Congo"}
+
+
+def test_an_office_corrected_at_another_question_replaces_the_one_given() -> None:
+    updates = understand(
+        turn(
+            "wait, it's actually the Ministry of Health, not industry",
+            intent="correct_field",
+            active_loop="request_form",
+            slots={"requested_slot": "organizations", "institution": "Ministry of Industry"},
+        )
+    )
+    assert updates == {"institution": "Ministry of Health"}
+
+
+def test_an_office_named_in_passing_does_not_replace_the_one_given() -> None:
+    updates = understand(
+        turn(
+            "We also work with the Ministry of Finance on vaccine procurement",
+            intent="describe_need",
+            active_loop="request_form",
+            slots={"requested_slot": "organizations", "institution": "Ministry of Health"},
+        )
+    )
+    assert "institution" not in updates
