@@ -193,11 +193,15 @@ def _read_organizations(turn: Turn) -> dict[str, Any]:
 
 def _read_yes_no(slot: str) -> Any:
     def read(turn: Turn) -> dict[str, Any]:
+        answer = extract.yes_or_no(turn.words_text)
+        if answer is not True and [f for f in _changed_fields(turn) if f != slot]:
+            # "non, en fait c'est pour les vaccins": a correction, acknowledged, then the
+            # question again; never taken as a refusal.
+            return {}
         if turn.intent == "affirm":
             return {slot: True}
         if turn.intent == "deny":
             return {slot: False}
-        answer = extract.yes_or_no(turn.words_text)
         return {slot: turn.text if answer is None else answer}
 
     return read

@@ -538,3 +538,32 @@ async def test_an_email_given_at_the_name_question_is_acknowledged_before_the_na
     assert values.get("requester_name") is None
     assert values["email"] == "awa@gouv.sn"
     assert said == ["utter_field_updated"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("non, en fait c'est plutôt pour les vaccins", "deny"),
+        ("wait, it's actually the Ministry of Health, not industry", "correct_field"),
+    ],
+)
+async def test_a_correction_at_the_consent_question_is_never_a_refusal(
+    text: str, intent: str
+) -> None:
+    changed = {"need_area": "vaccines", "institution": "Ministry of Health"}
+    before = {"need_area": "medicines", "institution": "Ministry of Industry"}
+    values, said = await answer("consent", text, intent=intent, slots=changed, previous=before)
+    assert values.get("consent") is not False
+    assert "utter_invalid_consent" not in said
+    assert "utter_field_updated" in said
+
+
+async def test_yes_with_a_correction_at_the_consent_question_is_consent() -> None:
+    values, _ = await answer(
+        "consent",
+        "yes, and my email is now a.b@moh.gov.gh",
+        intent="affirm",
+        slots={"email": "a.b@moh.gov.gh"},
+        previous={"email": "old@moh.gov.gh"},
+    )
+    assert values["consent"] is True
