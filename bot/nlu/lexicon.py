@@ -36,8 +36,17 @@ class PhraseMatcher:
 
     phrases: dict[str, set[str]]
     weak: set[str] = field(default_factory=set)
+    # Phrases that hold a label's words without naming it: "we don't know how" is not
+    # "know-how". Their words are read as nothing.
+    ignore: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
+        ignored = sorted({fold(t) for t in self.ignore}, key=len, reverse=True)
+        self._ignore = (
+            re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, ignored)) + r")(?![a-z0-9])")
+            if ignored
+            else None
+        )
         self._pattern: dict[str, re.Pattern[str]] = {}
         self._single: dict[str, str] = {}
         for label, terms in self.phrases.items():
@@ -54,6 +63,8 @@ class PhraseMatcher:
     def hits(self, text: str, *, typos: bool = True) -> list[Hit]:
         """Every labelled phrase in `text`, in order of appearance."""
         folded = fold(text)
+        if self._ignore is not None:
+            folded = self._ignore.sub(lambda m: " " * len(m.group(0)), folded)
         found: list[Hit] = []
         for label, pattern in self._pattern.items():
             for m in pattern.finditer(folded):
@@ -120,6 +131,10 @@ def _by_label(
     }
 
 
+# The lexicon entry listing phrases to read as nothing (see `PhraseMatcher.ignore`).
+IGNORED = "not_a_topic"
+
+
 @cache
 def need_area_matcher() -> PhraseMatcher:
     data = _load("need_areas")
@@ -127,8 +142,11 @@ def need_area_matcher() -> PhraseMatcher:
     return PhraseMatcher(_by_label(data, skip={"weak"}), weak=weak)
 
 
+@cache
 def topic_matcher() -> PhraseMatcher:
-    return load_lexicon("topics")
+    data = _load("topics")
+    ignore = set(data.pop(IGNORED, {}).get("all", []))
+    return PhraseMatcher(_by_label(data), ignore=ignore)
 
 
 def field_matcher() -> PhraseMatcher:

@@ -302,3 +302,14 @@ def test_leaving_the_choice_of_organization_to_the_secretariats(text: str) -> No
 def test_who_asking_a_question_is_not_the_organization() -> None:
     assert extract.organizations("who should handle it? no idea", answer=True) == ["not_sure"]
     assert extract.organizations("who and wto", answer=True) == ["WHO", "WTO"]
+
+
+def test_not_knowing_how_is_not_a_need_for_know_how() -> None:
+    assert extract.topics("we want to buy vaccines but don't know how to negotiate") == [
+        "procurement"
+    ]
+    assert extract.topics("we need the know-how to make mRNA vaccines") == ["technology_transfer"]
+    assert extract.topics("necesitamos el know how para producir") == [
+        "technology_transfer",
+        "local_production",
+    ]
