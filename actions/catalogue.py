@@ -1,15 +1,15 @@
 """Suggestions in the form, and questions about the catalogue."""
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import say
+from actions.common import say, slot_events
 from bot.catalogue.loader import get_catalogue
 from bot.conversation import catalogue_questions, suggestions
 from bot.conversation.replies import Reply
-from bot.conversation.turn import Turn
+from bot.conversation.turn import REQUEST_FORM, Turn
 
 
 class ActionAskActivityChoice(Action):
@@ -97,3 +97,23 @@ class ActionSearchCatalogue(Action):
             return []  # "actually it's about oxygen concentrators": the form takes it as the need
         say(dispatcher, [catalogue_questions.search_reply(turn)])
         return []
+
+
+class ActionPickFromResults(Action):
+    """A pick outside the form: from a catalogue list just answered it starts the request
+    with that activity chosen; a suggestion button of a closed request is said to be so."""
+
+    def name(self) -> str:
+        return "action_pick_from_results"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        turn = Turn.from_tracker(tracker)
+        picked = catalogue_questions.pick_from_results(turn)
+        if picked is None:
+            say(dispatcher, [Reply("utter_suggestions_closed")])
+            return []
+        replies, slots = picked
+        say(dispatcher, replies)
+        return [*slot_events(slots), FollowupAction(REQUEST_FORM)]

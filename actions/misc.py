@@ -6,7 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import contact_url, say, slot_events
-from bot.conversation import unclear
+from bot.conversation import catalogue_questions, unclear
 from bot.conversation.introduction import is_introduction
 from bot.conversation.replies import Reply
 from bot.conversation.request_form import REQUEST_FORM_SLOTS
@@ -52,6 +52,11 @@ class ActionHandleUnclear(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         turn = Turn.from_tracker(tracker)
+        if turn.active_loop is None and (picked := catalogue_questions.pick_from_results(turn)):
+            # "me interesa el segundo" after a catalogue answer, which Rasa was unsure of.
+            replies, slots = picked
+            say(dispatcher, replies)
+            return [*slot_events(slots), FollowupAction(REQUEST_FORM)]
         if unclear.describes_a_need(turn):
             # The message already went through slot extraction: start the form with it.
             return [*slot_events(unclear.need_fields(turn)), FollowupAction(REQUEST_FORM)]

@@ -1,5 +1,7 @@
 """Questions about the catalogue, in or outside the request form."""
 
+from typing import Any
+
 from bot.catalogue.intents import read_intents
 from bot.catalogue.labels import FORMAT_LABELS, PAST_NOTE, label
 from bot.catalogue.loader import get_catalogue
@@ -15,7 +17,16 @@ MAX_RESULTS = 5
 
 def search_reply(turn: Turn) -> Reply:
     """Activities matching "what training does WIPO offer on patents?"."""
-    text = turn.words_text
+    found = _results(turn.words_text, turn.language, turn.slot("member_status"))
+    # In the request form the form's own question follows, not an invitation to describe.
+    suffix = "_in_form" if turn.active_loop == REQUEST_FORM else ""
+    if not found:
+        return Reply(f"utter_catalogue_empty{suffix}")
+    lines = [_result_line(a, turn.language) for a in found[:MAX_RESULTS]]
+    return Reply(f"utter_catalogue_results{suffix}", {"results": "\n".join(lines)})
+
+
+def _results(text: str, language: str, member_status: str | None) -> list[Activity]:
     organizations = [o for o in extract.organizations(text) if o != "not_sure"]
     topics = extract.topics(text)
     areas = extract.need_areas(text)
@@ -32,7 +43,7 @@ def search_reply(turn: Turn) -> Reply:
             topic=topic,
             need_area=area,
             formats=kinds,
-            language=turn.language,
+            language=language,
         )
 
     found = matching(text)
@@ -40,13 +51,67 @@ def search_reply(turn: Turn) -> Reply:
         # The words matched nothing specific: the filters alone still answer the question.
         found = matching("")
     # A WTO member is not pointed to what is reserved to acceding governments.
-    found = [a for a in found if a.open_to(turn.slot("member_status"))]
-    # In the request form the form's own question follows, not an invitation to describe.
-    suffix = "_in_form" if turn.active_loop == REQUEST_FORM else ""
-    if not found:
-        return Reply(f"utter_catalogue_empty{suffix}")
-    lines = [_result_line(a, turn.language) for a in found[:MAX_RESULTS]]
-    return Reply(f"utter_catalogue_results{suffix}", {"results": "\n".join(lines)})
+    return [a for a in found if a.open_to(member_status)]
+
+
+# A list answered outside the form stays open for this many of the delegate's messages
+# ("tell me more about the second", then "I'd like that one").
+LIST_OPEN_FOR = 3
+
+
+def listed_results(turn: Turn) -> tuple[str, list[str]] | None:
+    """The question and the activity ids of the catalogue list answered outside the form in
+    the delegate's last few messages, if nothing else was listed or asked since."""
+    seen_users = 0
+    question_at: int | None = None
+    for i in range(len(turn.events) - 1, -1, -1):
+        event = turn.events[i]
+        kind = event.get("event")
+        if kind == "active_loop" and event.get("name"):
+            return None  # a form ran since: its own lists are the ones to pick from
+        if kind == "user":
+            seen_users += 1
+            if question_at is not None:
+                question = str(event.get("text") or "").strip()
+                found = _results(question, turn.language, turn.slot("member_status"))
+                return (question, [a.id for a in found[:MAX_RESULTS]]) if found else None
+            if seen_users > LIST_OPEN_FOR:
+                return None
+        if kind == "bot" and question_at is None:
+            action = (event.get("metadata") or {}).get("utter_action")
+            if action == "utter_catalogue_results":
+                question_at = i
+    return None
+
+
+def pick_from_results(turn: Turn) -> tuple[list[Reply], dict[str, Any]] | None:
+    """A pick from a catalogue list answered outside the form ("me interesa el segundo"):
+    the reply and the slots that start a request with it chosen; None when it is no pick."""
+    listed = listed_results(turn)
+    if listed is None:
+        return None
+    question, ids = listed
+    words = turn.words_text
+    # By place or by title only: a word the list shares ("help", "patents") is no pick here.
+    chosen = [i for i in turn.entity_values("activity") if i in ids] or (
+        suggestions.ordinal_choice(words, ids) or suggestions.named_choice(words, ids)
+    )
+    if not chosen:
+        return None
+    catalogue = get_catalogue()
+    activities = [a for a in (catalogue.get(i) for i in chosen) if a is not None]
+    slots: dict[str, Any] = {
+        "suggested_activity_ids": ids,
+        "selected_activity_ids": [a.id for a in activities],
+        "activity_choice": suggestions.DONE,
+    }
+    if not turn.slot("description"):
+        slots["description"] = question
+    areas = {area for a in activities for area in a.need_areas}
+    if not turn.slot("need_area") and len(areas) == 1:
+        slots["need_area"] = areas.pop()
+    titles = "; ".join(a.title.get(turn.language) for a in activities)
+    return [Reply("utter_picked_from_results", {"titles": titles})], slots
 
 
 def _result_line(activity: Activity, language: str) -> str:
@@ -71,6 +136,8 @@ def which_activity(turn: Turn) -> Activity | None:
         if (found := catalogue.get(value)) is not None:
             return found
     batch = suggestions.current_batch(turn)
+    if not batch and (listed := listed_results(turn)):
+        batch = listed[1]  # "tell me more about the second" after a catalogue answer
     words = " ".join([turn.words_text, *turn.entity_values("activity")])
     chosen = (
         suggestions.ordinal_choice(words, batch)

@@ -316,6 +316,35 @@ def test_catalogue_questions_are_answered_in_and_outside_the_form(delegate: Dele
     assert delegate.expecting == "activity_choice"
 
 
+def test_an_activity_picked_from_a_catalogue_answer_is_filed_as_chosen(stack: Stack) -> None:
+    delegate = Delegate(stack)
+    delegate.say("qué cursos hay sobre licencias obligatorias")
+    listed = [line.split("**")[1] for line in delegate.text.splitlines() if line.startswith("- **")]
+    assert len(listed) >= 3 and delegate.expecting is None
+    delegate.say("cuénteme más sobre el tercero")
+    assert listed[2] in delegate.text and "Fuente:" in delegate.text
+    delegate.say("me interesa el segundo")
+    assert f"Añadido: {listed[1]}" in delegate.text
+    assert delegate.expecting in ("need_area", "member")
+    if delegate.expecting == "need_area":
+        delegate.say("medicamentos")
+    for answer in ("Perú", "Ministerio de Salud", "Ana Pérez", "ana.perez@minsa.gob.pe", "OMC"):
+        delegate.say(answer)
+    delegate.say("sí")
+    assert "**Actividades elegidas:**" in delegate.text and listed[1] in delegate.text
+    delegate.say("sí")
+    [filed] = requests_of(stack, delegate.sender_id)
+    spanish = httpx.get(f"{stack.web_url}/api/catalogue", params={"language": "es"})
+    titles = {a["id"]: a["title"] for a in spanish.json()["data"]}
+    assert [titles[i] for i in filed["suggested_activity_ids"][:3]] == listed[:3]
+    assert [titles[i] for i in filed["selected_activity_ids"]] == [listed[1]]
+    # A pick with no list open is told so.
+    other = Delegate(stack)
+    other.say("hello")
+    other.say("the first one")
+    assert "No list of activities is open" in other.text
+
+
 def test_a_vague_need_is_asked_what_kind_of_help_and_a_question_is_not_a_name(
     stack: Stack, delegate: Delegate
 ) -> None:

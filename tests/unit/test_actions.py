@@ -7,10 +7,12 @@ import pytest
 from rasa_sdk.events import ActiveLoop, SlotSet
 from sqlalchemy import select
 
+from actions.catalogue import ActionPickFromResults
 from actions.forms import ActionAskConfirmed
 from actions.misc import ActionHandleUnclear, ActionHandoff, ActionOutOfScope
 from actions.requests import ActionCancelRequest, ActionSubmitRequest
 from actions.status import ActionCheckStatus, ValidateStatusForm
+from bot.conversation import catalogue_questions
 from bot.conversation.request_form import IDENTITY_SLOTS, REQUEST_FORM_SLOTS
 from bot.conversation.turn import Turn
 from bot.conversation.understand import understand
@@ -334,3 +336,64 @@ async def test_an_unclassified_answer_inside_the_form_is_left_to_the_form() -> N
     events, said = await run(ActionHandleUnclear(), tr)
     assert said == []
     assert events == [{"event": "followup", "name": "request_form", "timestamp": None}]
+
+
+# --- picking from a catalogue answer outside the form ---------------------------------------
+
+COURSES = "qué cursos hay sobre licencias obligatorias"
+
+
+def listed(question: str = COURSES) -> list[str]:
+    found = catalogue_questions.listed_results(
+        Turn.from_tracker(after_a_catalogue_answer("x", "inform", question))
+    )
+    assert found is not None and found[0] == question
+    return found[1]
+
+
+def slot_values(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+@pytest.mark.parametrize(
+    ("action", "intent"),
+    [(ActionPickFromResults(), "select_activity"), (ActionHandleUnclear(), "nlu_fallback")],
+)
+async def test_a_pick_from_a_catalogue_answer_starts_the_request_with_it_chosen(
+    action: Any, intent: str
+) -> None:
+    ids = listed()
+    assert len(ids) >= 2
+    tr = after_a_catalogue_answer("me interesa el segundo", intent, COURSES)
+    tr.slots["language"] = "es"
+    events, said = await run(action, tr)
+    assert responses(said) == ["utter_picked_from_results"]
+    assert events[-1] == {"event": "followup", "name": "request_form", "timestamp": None}
+    values = slot_values(events)
+    assert values["selected_activity_ids"] == [ids[1]]
+    assert values["suggested_activity_ids"] == ids and values["description"] == COURSES
+    assert values["activity_choice"] == "done"
+
+
+async def test_a_suggestion_button_with_no_list_open_is_told_the_list_is_closed() -> None:
+    events, said = await run(
+        ActionPickFromResults(),
+        tracker('/select_activity{"activity":"wto-trips-elearning"}', intent="select_activity"),
+    )
+    assert events == [] and responses(said) == ["utter_suggestions_closed"]
+
+
+def test_tell_me_more_about_an_item_of_a_catalogue_answer() -> None:
+    ids = listed()
+    turn = Turn.from_tracker(
+        after_a_catalogue_answer("cuénteme más sobre el tercero", "ask_activity_details", COURSES)
+    )
+    activity = catalogue_questions.which_activity(turn)
+    assert activity is not None and activity.id == ids[2]
+
+
+def test_a_catalogue_list_closes_when_a_form_has_run_since() -> None:
+    tr = after_a_catalogue_answer("el segundo", "select_activity", COURSES)
+    latest = max(i for i, e in enumerate(tr.events) if e["event"] == "user")
+    tr.events.insert(latest, {"event": "active_loop", "name": "request_form"})
+    assert catalogue_questions.listed_results(Turn.from_tracker(tr)) is None
