@@ -11,7 +11,7 @@ from actions.common import contact_url, say, slot_events
 from bot.conversation import filing, suggestions
 from bot.conversation.replies import Reply, echo
 from bot.conversation.request_form import IDENTITY_SLOTS, REQUEST_FORM_SLOTS
-from bot.conversation.turn import REQUEST_FORM, Turn
+from bot.conversation.turn import REQUEST_FORM, Turn, answers_before_cancel
 
 log = logging.getLogger(__name__)
 
@@ -85,3 +85,21 @@ class ActionCancelRequest(Action):
             return [FollowupAction(REQUEST_FORM)]
         say(dispatcher, [Reply("utter_cancelled")])
         return [ActiveLoop(None), SlotSet("requested_slot", None), *slot_events(_cleared())]
+
+
+class ActionResumeRequest(Action):
+    """ "Resume my request" after a cancel: the answers come back and the form goes on."""
+
+    def name(self) -> str:
+        return "action_resume_request"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        turn = Turn.from_tracker(tracker)
+        answers = answers_before_cancel(turn.events, REQUEST_FORM_SLOTS)
+        if turn.active_loop is not None or not answers:
+            say(dispatcher, [Reply("utter_nothing_to_resume")])
+            return []
+        say(dispatcher, [Reply("utter_resumed")])
+        return [*slot_events(answers), FollowupAction(REQUEST_FORM)]

@@ -189,3 +189,28 @@ def slots_before_latest_message(events: list[dict[str, Any]]) -> dict[str, Any]:
         elif kind in ("start_over", "reset_slots"):
             values.clear()
     return values
+
+
+def answers_before_cancel(events: list[dict[str, Any]], names: tuple[str, ...]) -> dict[str, Any]:
+    """The values of `names` just before the request was last cancelled, if no form has run
+    since (empty otherwise): what "Resume my request" brings back."""
+    cancelled = max(
+        (
+            i
+            for i, e in enumerate(events)
+            if e.get("event") == "action" and e.get("name") == "action_cancel_request"
+        ),
+        default=None,
+    )
+    if cancelled is None:
+        return {}
+    if any(e.get("event") == "active_loop" and e.get("name") for e in events[cancelled:]):
+        return {}  # a request was started since (or the cancel only took back a choice)
+    values: dict[str, Any] = {}
+    for event in events[:cancelled]:
+        kind = event.get("event")
+        if kind == "slot":
+            values[event["name"]] = event.get("value")
+        elif kind in ("start_over", "reset_slots", "restart"):
+            values.clear()
+    return {name: values[name] for name in names if values.get(name) is not None}

@@ -345,6 +345,31 @@ def test_an_activity_picked_from_a_catalogue_answer_is_filed_as_chosen(stack: St
     assert "No list of activities is open" in other.text
 
 
+@pytest.mark.parametrize(
+    "resume", ["/resume_request", "sorry, I did not mean to stop, bring my request back"]
+)
+def test_a_request_cancelled_by_mistake_comes_back_and_is_filed(stack: Stack, resume: str) -> None:
+    delegate = Delegate(stack)
+    delegate.say("We need help with export restrictions on syringes")
+    delegate.say("/none_of_these")
+    delegate.say("Ghana")
+    delegate.say("Food and Drugs Authority")
+    assert delegate.expecting == "requester_name"
+    delegate.say("cancel")
+    assert delegate.expecting is None
+    assert [b["payload"] for b in delegate.last["messages"][-1]["buttons"]] == ["/resume_request"]
+    delegate.say(resume)
+    assert "Your answers are back" in delegate.text and delegate.expecting == "requester_name"
+    for answer in ("Ama Owusu", "ama.owusu@fda.gov.gh", "WTO", "yes", "yes"):
+        delegate.say(answer)
+    [filed] = requests_of(stack, delegate.sender_id)
+    assert filed["member"] == "Ghana" and filed["institution"] == "Food and Drugs Authority"
+    assert "syringes" in str(filed["description"])
+    # Nothing to bring back once it is filed.
+    delegate.say("/resume_request")
+    assert "no stopped request" in delegate.text
+
+
 def test_a_vague_need_is_asked_what_kind_of_help_and_a_question_is_not_a_name(
     stack: Stack, delegate: Delegate
 ) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from actions.catalogue import ActionPickFromResults
 from actions.forms import ActionAskConfirmed
 from actions.misc import ActionHandleUnclear, ActionHandoff, ActionOutOfScope
-from actions.requests import ActionCancelRequest, ActionSubmitRequest
+from actions.requests import ActionCancelRequest, ActionResumeRequest, ActionSubmitRequest
 from actions.status import ActionCheckStatus, ValidateStatusForm
 from bot.conversation import catalogue_questions
 from bot.conversation.request_form import IDENTITY_SLOTS, REQUEST_FORM_SLOTS
@@ -397,3 +397,41 @@ def test_a_catalogue_list_closes_when_a_form_has_run_since() -> None:
     latest = max(i for i, e in enumerate(tr.events) if e["event"] == "user")
     tr.events.insert(latest, {"event": "active_loop", "name": "request_form"})
     assert catalogue_questions.listed_results(Turn.from_tracker(tr)) is None
+
+
+# --- resuming a request stopped by mistake ---------------------------------------------------
+
+
+def after_a_cancel(text: str, answers: dict[str, Any]) -> Any:
+    """A tracker where `answers` were given, then the request was cancelled, then `text`."""
+    tr = tracker(text, intent="resume_request", previous=answers)
+    latest = max(i for i, e in enumerate(tr.events) if e["event"] == "user")
+    cancel = [{"event": "action", "name": "action_cancel_request"}]
+    cancel += [{"event": "active_loop", "name": None}]
+    cancel += [{"event": "slot", "name": n, "value": None} for n in answers]
+    tr.events[latest:latest] = cancel
+    for name in answers:
+        tr.slots[name] = None
+    return tr
+
+
+async def test_resume_brings_the_answers_back_and_the_form_goes_on() -> None:
+    answers = {"need_area": "vaccines", "description": "syringes", "member": "Peru"}
+    events, said = await run(ActionResumeRequest(), after_a_cancel("undo", answers))
+    assert responses(said) == ["utter_resumed"]
+    assert events[-1] == {"event": "followup", "name": "request_form", "timestamp": None}
+    restored = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert restored == answers
+
+
+async def test_resume_with_nothing_cancelled_says_so() -> None:
+    events, said = await run(ActionResumeRequest(), tracker("undo", intent="resume_request"))
+    assert events == [] and responses(said) == ["utter_nothing_to_resume"]
+
+
+async def test_resume_after_a_new_request_was_started_brings_nothing_back() -> None:
+    tr = after_a_cancel("undo", {"need_area": "vaccines", "description": "syringes"})
+    latest = max(i for i, e in enumerate(tr.events) if e["event"] == "user")
+    tr.events.insert(latest, {"event": "active_loop", "name": "request_form"})
+    events, said = await run(ActionResumeRequest(), tr)
+    assert events == [] and responses(said) == ["utter_nothing_to_resume"]
