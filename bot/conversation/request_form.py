@@ -111,7 +111,10 @@ def _about_something_else(turn: Turn, slot: str) -> bool:
     corrected = [f for f in _changed_fields(turn) if f != slot]
     if "email" in corrected and extract.email_in(turn.text):
         return True  # an email given early is the email, taken by `understand`
-    if "organizations" in corrected and extract.preferred_organizations(turn.words_text):
+    if "organizations" in corrected and (
+        extract.preferred_organizations(turn.words_text)
+        or "organizations" in extract.fields_named(turn.words_text)
+    ):
         return True  # "I'd rather talk to WTO" is not a name, an institution or an email
     return bool(corrected) and turn.intent in ("correct_field", "deny", "describe_need")
 

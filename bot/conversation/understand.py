@@ -48,6 +48,9 @@ def understand(turn: Turn) -> dict[str, Any]:
     if (email := extract.email_in(text)) and email != turn.slot("email"):
         updates["email"] = email
     if answering_free_text:
+        # "l'OMS seulement" at the government question: no government, a preference.
+        if (orgs := _organizations_stated(text)) and orgs != turn.slot("organizations"):
+            updates["organizations"] = orgs
         return updates
 
     if correcting and (new := extract.corrected_value(text)) and new[1] != turn.slot(new[0]):
@@ -139,6 +142,16 @@ def language_notice(turn: Turn, updates: dict[str, Any]) -> tuple[Reply | None, 
 def _is_opening(turn: Turn) -> bool:
     """No delegate message before this one (in this session or an earlier one)."""
     return sum(1 for e in turn.events if e.get("event") == "user") <= 1
+
+
+def _organizations_stated(text: str) -> list[str]:
+    """Organizations the delegate prefers or names as the organizations field ("changer les
+    organisations : OMS et OMC"); [] when they are only mentioned."""
+    if preferred := extract.preferred_organizations(text):
+        return preferred
+    if "organizations" in extract.fields_named(text):
+        return [o for o in extract.organizations(text) if o != "not_sure"]
+    return []
 
 
 def _who_is_writing(turn: Turn, requested: str | None, *, correcting: bool) -> dict[str, Any]:

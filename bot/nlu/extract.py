@@ -258,9 +258,16 @@ def institution(text: str) -> str | None:
     if not m:
         return None
     span = m.group(1)
-    stop = _INSTITUTION_STOP.search(span)
-    span = span[: stop.start()] if stop else span
     start = m.start(1)
+    stop = next(
+        (
+            found
+            for found in _INSTITUTION_STOP.finditer(span)
+            if not _joins_a_name(text, folded, start + found.end())
+        ),
+        None,
+    )
+    span = span[: stop.start()] if stop else span
     original = text_span(text, folded, start, start + len(span.rstrip()))
     return clip(original, 200) if len(original.split()) >= 2 else None
 
@@ -273,6 +280,22 @@ _INSTITUTION_LEAD = re.compile(
     r"|\b(?:soy|somos|vengo|je suis|nous sommes)\s+(?:de|del|du|des))"
     r"(?:\s+(?:the|le|la|les|l'|el|los|las))?\s*$|^(?:the|le|la|les|l'|el|los|las)\s*$"
 )
+
+
+_CONJUNCTION_END = re.compile(r"(?:and|et|y)$")
+# After "and"/"et"/"y" inside a name: "of the", "du", "de la"… then a capitalised word.
+_NAME_GOES_ON = re.compile(
+    r"\s+(?:(?:of|the|de|du|des|del|la|le|las|los|l'|d')\s*)*"
+    r"(?!(?:The|Le|La|Les|El|Los|Las|We|Our|Nous|Notre|Je|I|Yo|Nosotros|Nuestro)\b)[A-ZÀ-Þ]"
+)
+
+
+def _joins_a_name(text: str, folded: str, end: int) -> bool:
+    """Whether the "and"/"et"/"y" ending at `end` joins two parts of one name: "Direction de
+    la Pharmacie et du Médicament", "Ministry of Health and Social Welfare" (capitals tell)."""
+    if not _CONJUNCTION_END.search(folded[:end]) or len(text) != len(folded):
+        return False
+    return bool(_NAME_GOES_ON.match(text, end))
 
 
 def institution_answer(text: str) -> str:

@@ -313,3 +313,24 @@ def test_not_knowing_how_is_not_a_need_for_know_how() -> None:
         "technology_transfer",
         "local_production",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "office"),
+    [
+        (
+            "je travaille à la Direction de la Pharmacie et du Médicament du Mali. Nous voulons",
+            "Direction de la Pharmacie et du Médicament du Mali",
+        ),
+        (
+            "I work at the Ministry of Health and Social Welfare of Liberia and we need vaccines",
+            "Ministry of Health and Social Welfare of Liberia",
+        ),
+        ("I work at the Ministry of Health and we need vaccines", "Ministry of Health"),
+        ("I am at the Ministry of Health and The WHO office said so", "Ministry of Health"),
+    ],
+)
+def test_an_office_name_goes_on_past_and_when_its_next_word_is_capitalised(
+    text: str, office: str
+) -> None:
+    assert extract.institution(text) == office

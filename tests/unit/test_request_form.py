@@ -7,6 +7,7 @@ import pytest
 from actions.forms import ValidateRequestForm
 from bot.conversation import request_form, suggestions
 from bot.conversation.turn import Turn
+from bot.conversation.understand import understand
 from tests.utils.rasa import answer, tracker
 
 
@@ -567,3 +568,28 @@ async def test_yes_with_a_correction_at_the_consent_question_is_consent() -> Non
         previous={"email": "old@moh.gov.gh"},
     )
     assert values["consent"] is True
+
+
+@pytest.mark.parametrize(
+    ("text", "orgs"),
+    [("l'OMS seulement", ["WHO"]), ("changer les organisations : OMS et OMC", ["WHO", "WTO"])],
+)
+async def test_organizations_stated_at_the_government_question_are_heard(
+    text: str, orgs: list[str]
+) -> None:
+    updates = understand(
+        Turn.from_tracker(
+            tracker(
+                text,
+                intent="inform",
+                active_loop="request_form",
+                slots={"requested_slot": "member", "language": "fr"},
+            )
+        )
+    )
+    assert updates == {"organizations": orgs}
+    values, said = await answer(
+        "member", text, slots={"organizations": orgs, "language": "fr"}, previous={}
+    )
+    assert "member" not in values or values["member"] is None
+    assert "utter_invalid_member" not in said
