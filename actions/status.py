@@ -62,7 +62,10 @@ class ValidateStatusForm(FormValidationAction):
         turn = Turn.from_tracker(tracker)
         if turn.requested_slot != "status_email" or turn.interrupts:
             return {}
-        return {"status_email": extract.email_in(turn.text) or turn.text}
+        email = extract.email_in(turn.text)
+        if email is None and status.reference_in(turn.text):
+            return {}  # the reference again, or corrected: taken as such, the email asked again
+        return {"status_email": email or turn.text}
 
     async def validate_status_email(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -548,6 +548,22 @@ def _requester_name(value: Any, turn: Turn) -> Validation:
 
 def _email(value: Any, turn: Turn) -> Validation:
     email = extract.email_in(str(value))
+    name = _a_persons_name(str(value)) if email is None else None
+    current = turn.slot("requester_name")
+    if name is not None and current and fold(name) != fold(str(current)):
+        # "Amina López" after "Amina": the full name, a correction; the email is asked again.
+        return Validation(
+            {"email": None, "requester_name": name},
+            [
+                Reply(
+                    "utter_field_updated",
+                    {
+                        "field": field_label("requester_name", turn.language),
+                        "value": echo(name, 80),
+                    },
+                )
+            ],
+        )
     if email is None:
         return Validation(
             {"email": None}, [Reply("utter_invalid_email", {"value": echo(str(value), 60)})]

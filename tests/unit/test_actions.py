@@ -435,3 +435,18 @@ async def test_resume_after_a_new_request_was_started_brings_nothing_back() -> N
     tr.events.insert(latest, {"event": "active_loop", "name": "request_form"})
     events, said = await run(ActionResumeRequest(), tr)
     assert events == [] and responses(said) == ["utter_nothing_to_resume"]
+
+
+async def test_a_reference_typed_at_the_status_email_question_is_the_reference() -> None:
+    events, said = await run(
+        ValidateStatusForm(),
+        tracker(
+            "sorry, it is TA-2026-000003",
+            intent="inform",
+            active_loop="status_form",
+            slots={"requested_slot": "status_email", "status_reference": "TA-2026-000002"},
+        ),
+    )
+    values = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert values.get("status_reference") == "TA-2026-000003"
+    assert values.get("status_email") is None and "utter_invalid_email" not in responses(said)

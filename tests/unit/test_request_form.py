@@ -196,7 +196,7 @@ async def test_a_preference_given_at_the_name_question_is_acknowledged_not_read_
         slots={"organizations": ["WTO"], "language": "fr"},
         previous={"organizations": None},
     )
-    assert "requester_name" not in values
+    assert values.get("requester_name", "Amina") == "Amina"
     assert values["organizations"] == ["WTO"]
     assert said == ["utter_field_updated"]
 
@@ -593,3 +593,15 @@ async def test_organizations_stated_at_the_government_question_are_heard(
     )
     assert "member" not in values or values["member"] is None
     assert "utter_invalid_member" not in said
+
+
+async def test_a_fuller_name_typed_at_the_email_question_corrects_the_name() -> None:
+    values, said = await answer(
+        "email", "Amina López", slots={"requester_name": "Amina", "language": "es"}
+    )
+    assert values["requester_name"] == "Amina López" and values["email"] is None
+    assert said == ["utter_field_updated"]
+    # The same name again is no email, and is said so.
+    values, said = await answer("email", "Amina", slots={"requester_name": "Amina"})
+    assert values["email"] is None and said == ["utter_invalid_email"]
+    assert values.get("requester_name", "Amina") == "Amina"
