@@ -116,4 +116,4 @@ class ActionPickFromResults(Action):
             return []
         replies, slots = picked
         say(dispatcher, replies)
-        return [*slot_events(slots), FollowupAction(REQUEST_FORM)]
+        return [*slot_events(slots), FollowupAction(REQUEST_FORM)] if slots else []

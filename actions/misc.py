@@ -56,7 +56,7 @@ class ActionHandleUnclear(Action):
             # "me interesa el segundo" after a catalogue answer, which Rasa was unsure of.
             replies, slots = picked
             say(dispatcher, replies)
-            return [*slot_events(slots), FollowupAction(REQUEST_FORM)]
+            return [*slot_events(slots), FollowupAction(REQUEST_FORM)] if slots else []
         if unclear.describes_a_need(turn):
             # The message already went through slot extraction: start the form with it.
             return [*slot_events(unclear.need_fields(turn)), FollowupAction(REQUEST_FORM)]

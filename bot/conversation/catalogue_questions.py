@@ -86,12 +86,16 @@ def listed_results(turn: Turn) -> tuple[str, list[str]] | None:
 
 def pick_from_results(turn: Turn) -> tuple[list[Reply], dict[str, Any]] | None:
     """A pick from a catalogue list answered outside the form ("me interesa el segundo"):
-    the reply and the slots that start a request with it chosen; None when it is no pick."""
+    the reply and the slots that start a request with it chosen (no slots when the delegate
+    asks about one instead); None when it is neither."""
     listed = listed_results(turn)
     if listed is None:
         return None
     question, ids = listed
     words = turn.words_text
+    if suggestions.asks_details(words):
+        # "cuénteme más sobre el tercero", even when Rasa took it for a pick.
+        return [details_reply(turn)], {}
     # By place or by title only: a word the list shares ("help", "patents") is no pick here.
     chosen = [i for i in turn.entity_values("activity") if i in ids] or (
         suggestions.ordinal_choice(words, ids) or suggestions.named_choice(words, ids)

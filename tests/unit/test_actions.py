@@ -450,3 +450,11 @@ async def test_a_reference_typed_at_the_status_email_question_is_the_reference()
     values = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     assert values.get("status_reference") == "TA-2026-000003"
     assert values.get("status_email") is None and "utter_invalid_email" not in responses(said)
+
+
+async def test_asking_about_an_item_of_a_catalogue_answer_is_no_pick() -> None:
+    ids = listed()
+    tr = after_a_catalogue_answer("cuénteme más sobre el tercero", "select_activity", COURSES)
+    events, said = await run(ActionPickFromResults(), tr)
+    assert events == [] and responses(said) == ["utter_activity_details"]
+    assert ids[2] in str(said[0])  # the details are the third listed activity's
