@@ -377,7 +377,10 @@ _REOPENS: dict[str, dict[str, Any]] = {
 def _activity_choice(value: Any, turn: Turn) -> Validation:
     text = str(value)
     if text in (suggestions.DONE, suggestions.NONE):
-        return Validation({"activity_choice": text})
+        unsure = text == suggestions.NONE and extract.unsure(turn.words_text)
+        return Validation(
+            {"activity_choice": text}, [Reply("utter_secretariats_will_advise")] if unsure else []
+        )
     if text == MORE:
         return Validation({"activity_choice": None})
     if text.startswith(PICK):

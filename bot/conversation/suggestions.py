@@ -406,6 +406,8 @@ def finished(turn: Turn) -> str | None:
         or _CONTINUE.search(text)
         or extract.ends_choosing(text)
         or _done_answer(text)
+        # "je ne sais pas trop, vous pouvez choisir pour moi ?": the secretariats will advise.
+        or extract.unsure(turn.text)
     ):
         return DONE if turn.slot("selected_activity_ids") else NONE
     return None

@@ -605,3 +605,20 @@ async def test_a_fuller_name_typed_at_the_email_question_corrects_the_name() -> 
     values, said = await answer("email", "Amina", slots={"requester_name": "Amina"})
     assert values["email"] is None and said == ["utter_invalid_email"]
     assert values.get("requester_name", "Amina") == "Amina"
+
+
+@pytest.mark.parametrize(
+    "text", ["je ne sais pas trop, vous pouvez choisir pour moi ?", "no sé cuál", "not sure"]
+)
+async def test_unsure_while_choosing_leaves_the_choice_to_the_secretariats(text: str) -> None:
+    values, said = await answer(
+        "activity_choice",
+        text,
+        slots={
+            "need_area": "medicines",
+            "description": "patents on medicines",
+            "suggested_activity_ids": ["wto-trips-elearning", "wipo-pat-informed"],
+        },
+    )
+    assert values["activity_choice"] == "none" and values["requested_slot"] == "member"
+    assert "utter_secretariats_will_advise" in said
