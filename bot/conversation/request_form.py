@@ -410,6 +410,8 @@ _OFFICE_WORDS = frozenset(
         *("agence", "agencia", "office", "oficina", "institute", "institut", "instituto"),
         *("department", "departement", "departamento", "directorate", "direction", "direccion"),
         *("council", "conseil", "consejo", "secretariat", "secretaria", "mission", "mision"),
+        *("laboratory", "laboratoire", "laboratorio", "lab", "labo", "hospital", "hopital"),
+        *("university", "universite", "universidad", "regulator", "regulateur", "regulador"),
     }
 )
 

@@ -191,7 +191,8 @@ _OWN_BEFORE = re.compile(
     r"(?:\b(?:we are|we re|i am|i m|this is|here is|greetings|hello|hi|good (?:morning|afternoon"
     r"|evening)|government of|mission of|delegation of|on behalf of|representing|represent"
     r"|our country(?: is)?|my country(?: is)?|the country is|country is|government is"
-    r"|nous sommes|je suis|je represente|gouvernement|mission permanente|au nom|notre pays"
+    r"|nous sommes|je suis|je represente|gouvernement|mission permanente|au nom"
+    r"|(?:notre|mon) pays(?: c est| est)?"
     r"|(?:le )?pays est|soy|somos|represento|gobierno|mision permanente|en nombre|mi pais"
     r"|nuestro pais|(?:el )?pais es"
     # A correction of the government given before: "sorry, I meant Bolivia".

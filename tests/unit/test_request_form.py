@@ -396,6 +396,7 @@ async def test_a_new_government_given_at_the_summary_replaces_the_old_one() -> N
         ("Ministry of Health", "Ministry of Health"),
         ("State Customs Service", "State Customs Service"),
         ("dirección general de aduanas", "Dirección general de aduanas"),
+        ("Laboratoire National de Santé Publique", "Laboratoire National de Santé Publique"),
     ],
 )
 async def test_an_office_given_for_the_government_is_kept_and_the_government_asked_again(

@@ -294,3 +294,12 @@ def test_an_office_named_in_passing_does_not_replace_the_one_given() -> None:
         )
     )
     assert "institution" not in updates
+
+
+def test_mon_pays_cest_names_the_delegates_government() -> None:
+    text = "mon pays c'est la Côte d’Ivoire et on cherche à produire des tests de dépistage"
+    assert understand(turn(text, intent="describe_need", earlier_user_messages=0))["member"] == (
+        "Côte d'Ivoire"
+    )
+    other = "nous voulons importer des tests, c'est la Chine qui fournit les réactifs"
+    assert "member" not in understand(turn(other, intent="describe_need"))
