@@ -450,6 +450,13 @@ def _member(value: Any, turn: Turn) -> Validation:
                 }
             )
     if match is None:
+        name = _a_persons_name(str(value))
+        if name is not None and turn.slot("requester_name") is None:
+            # "Ion Popescu" at the government question: kept as the name, government asked again.
+            return Validation(
+                {"member": None, "member_status": None, "requester_name": name},
+                [Reply("utter_name_noted_government", {"requester_name": echo(name, 80)})],
+            )
         return Validation(
             {"member": None, "member_status": None},
             [Reply("utter_invalid_member", {"value": echo(str(value), 60)})],

@@ -201,6 +201,13 @@ _OWN_BEFORE = re.compile(
     r"(?: (?:from|of|de|du|des|d|del|la|le|l|el|les|los|the|en|in|at|a|por|pour|desde|depuis))*"
     r"\s*$)"
 )
+# A government right after an office's name: "Ministry of Health, Ghana", "ministerio de salud
+# - Paraguay" (the office may be misspelt, so only its head word is required).
+_AFTER_AN_OFFICE = re.compile(
+    r"\b(?:ministry|ministere|ministerio|agency|agence|agencia|authority|autorite|autoridad"
+    r"|department|departement|departamento|direction|direccion|directorate)\b(?: \w+){1,4}"
+    r"\s*[,(/-]\s*(?:the |la |le |el |de |du |d )?$"
+)
 # A country named as the subject or owner: "Kenya needs…", "Ghana's ministry".
 _OWN_AFTER = re.compile(
     r"^\s*(?:s\b|needs?\b|wants?\b|would like|requests?\b|is seeking|seeks\b|a besoin"
@@ -235,6 +242,8 @@ def _own_government(text: str, surface: str) -> bool:
         return True  # "Kenya", "we're Kenya", "de Bolivia": an answer, not a story
     if (office := extract.institution(text)) and name in fold(office).replace("'", " "):
         return True  # "the Ministry of Health of Ghana"
+    if _AFTER_AN_OFFICE.search(before):
+        return True  # "ministry of helth, republic of moldova"
     if _OWN_BEFORE.search(before) or _OWN_AFTER.search(after.replace("'", " ")):
         return True
     if _OWN_LABEL.search(before) and _SPEAKING_FOR.search(before) and not _TRADE.search(before):

@@ -623,3 +623,12 @@ async def test_unsure_while_choosing_leaves_the_choice_to_the_secretariats(text:
     )
     assert values["activity_choice"] == "none" and values["requested_slot"] == "member"
     assert "utter_secretariats_will_advise" in said
+
+
+async def test_a_persons_name_at_the_government_question_is_kept_as_the_name() -> None:
+    values, said = await answer("member", "Ion Popescu")
+    assert values["member"] is None and values["requester_name"] == "Ion Popescu"
+    assert said == ["utter_name_noted_government"]
+    # Once the name is known, the same words are no government, and are said so.
+    values, said = await answer("member", "Ion Popescu", slots={"requester_name": "Ion Popescu"})
+    assert values["member"] is None and said == ["utter_invalid_member"]

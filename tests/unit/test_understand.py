@@ -303,3 +303,11 @@ def test_mon_pays_cest_names_the_delegates_government() -> None:
     )
     other = "nous voulons importer des tests, c'est la Chine qui fournit les réactifs"
     assert "member" not in understand(turn(other, intent="describe_need"))
+
+
+def test_a_government_right_after_a_misspelt_office_is_the_delegates() -> None:
+    text = "hey. ministry of helth, republic of moldova. need advise on compulsary licencing pls"
+    updates = understand(turn(text, intent="describe_need", earlier_user_messages=0))
+    assert updates["member"] == "Moldova, Republic of"
+    trade = "the ministry of trade wants to import from India, China and Brazil please"
+    assert "member" not in understand(turn(trade, intent="describe_need"))
