@@ -18,6 +18,10 @@ from bot.nlu.language import OTHER_SCRIPT, SUPPORTED, Context, choose_switch, un
 from bot.nlu.text import fold
 
 NEED_AREAS = ("vaccines", "medicines", "technologies")
+# Questions after the suggestions step and before the summary.
+_AFTER_THE_SUGGESTIONS = frozenset(
+    {"member", "institution", "requester_name", "email", "organizations", "consent"}
+)
 # Slots whose answer is free text: while one is asked, words in the answer are not
 # read as other fields ("Ministry of Health, vaccines unit" is not a change of need).
 FREE_TEXT_SLOTS = frozenset({"requester_name", "institution", "email", "member"})
@@ -64,6 +68,9 @@ def understand(turn: Turn) -> dict[str, Any]:
     if areas and requested != "need_area" and (turn.slot("need_area") is None or correcting):
         if areas[0] != turn.slot("need_area"):
             updates["need_area"] = areas[0]
+            if requested in _AFTER_THE_SUGGESTIONS and turn.slot("activity_choice") is not None:
+                # A new need after the suggestions were closed: show what fits it now.
+                updates["activity_choice"] = None
 
     describes = turn.intent in ("describe_need", "request_assistance", "inform", "correct_field")
     if describes or requested in ("description", "need_area", "focus"):
@@ -189,7 +196,8 @@ def _member_in(turn: Turn) -> str | None:
 # government of", "notre pays", "soy de", "the country is"…
 _OWN_BEFORE = re.compile(
     r"(?:\b(?:we are|we re|i am|i m|this is|here is|greetings|hello|hi|good (?:morning|afternoon"
-    r"|evening)|government of|mission of|delegation of|on behalf of|representing|represent"
+    r"|evening)|bonjour|bonsoir|salut|hola|buen(?:os|as) (?:dias|tardes|noches)|buenas"
+    r"|government of|mission of|delegation of|on behalf of|representing|represent"
     r"|our country(?: is)?|my country(?: is)?|the country is|country is|government is"
     r"|nous sommes|je suis|je represente|gouvernement|mission permanente|au nom"
     r"|(?:notre|mon) pays(?: c est| est)?"
@@ -211,7 +219,10 @@ _AFTER_AN_OFFICE = re.compile(
 # A country named as the subject or owner: "Kenya needs…", "Ghana's ministry".
 _OWN_AFTER = re.compile(
     r"^\s*(?:s\b|needs?\b|wants?\b|would like|requests?\b|is seeking|seeks\b|a besoin"
-    r"|souhaite|voudrait|necesita|quiere|desea|solicita|here\b|ici\b|aqui\b)"
+    r"|souhaite|voudrait|necesita|quiere|desea|solicita|here\b|ici\b|aqui\b"
+    # "Sénégal, ministère du commerce": the government, then the office in it.
+    r"|[,(/-]\s*(?:the |le |la |el |l )?(?:ministry|ministere|ministerio|agency|agence|agencia"
+    r"|authority|autorite|autoridad|department|departement|departamento|direction|direccion)\b)"
 )
 # "We are an observer government (Ethiopia)", "notre pays : le Tchad": a government named as
 # the label of what the delegate said they are.
@@ -244,6 +255,8 @@ def _own_government(text: str, surface: str) -> bool:
         return True  # "the Ministry of Health of Ghana"
     if _AFTER_AN_OFFICE.search(before):
         return True  # "ministry of helth, republic of moldova"
+    if _GOODS_FROM.search(before):
+        return False  # "we import syringes from India, ministry of industry…"
     if _OWN_BEFORE.search(before) or _OWN_AFTER.search(after.replace("'", " ")):
         return True
     if _OWN_LABEL.search(before) and _SPEAKING_FOR.search(before) and not _TRADE.search(before):

@@ -241,6 +241,20 @@ def test_a_portuguese_delegate_is_told_once_which_languages_there_are_and_carrie
     assert delegate.last["language"] == "en"
 
 
+def test_a_new_need_after_declining_the_suggestions_brings_new_ones(stack: Stack) -> None:
+    delegate = Delegate(stack)
+    delegate.say(
+        "Bonjour, Sénégal, ministère du commerce. On a des problèmes de droits de douane sur "
+        "les intrants pour vaccins."
+    )
+    assert delegate.expecting == "activity_choice"
+    delegate.say("aucune")
+    assert delegate.expecting == "requester_name"  # Senegal and the ministry were heard
+    delegate.say("en fait non, c'est pour les concentrateurs d'oxygène, pas les vaccins")
+    assert "Domaine : technologies connexes" in delegate.text
+    assert delegate.expecting == "activity_choice" and delegate.offered
+
+
 def test_thats_all_ends_the_choice_and_a_preference_is_heard_at_any_question(
     stack: Stack,
 ) -> None:

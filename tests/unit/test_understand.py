@@ -311,3 +311,49 @@ def test_a_government_right_after_a_misspelt_office_is_the_delegates() -> None:
     assert updates["member"] == "Moldova, Republic of"
     trade = "the ministry of trade wants to import from India, China and Brazil please"
     assert "member" not in understand(turn(trade, intent="describe_need"))
+
+
+def test_a_new_need_area_after_the_suggestions_were_closed_reopens_them() -> None:
+    slots = {
+        "requested_slot": "member",
+        "need_area": "vaccines",
+        "activity_choice": "none",
+        "description": "droits de douane sur les intrants pour vaccins",
+    }
+    text = "en fait non, c'est pour les concentrateurs d'oxygène, pas les vaccins"
+    updates = understand(
+        turn(text, intent="correct_field", active_loop="request_form", slots=slots)
+    )
+    assert updates["need_area"] == "technologies" and updates["activity_choice"] is None
+    # At the summary the correction is shown there, without going back to suggestions.
+    at_summary = understand(
+        turn(
+            text,
+            intent="correct_field",
+            active_loop="request_form",
+            slots=slots | {"requested_slot": "confirmed"},
+        )
+    )
+    assert at_summary["need_area"] == "technologies" and "activity_choice" not in at_summary
+
+
+@pytest.mark.parametrize(
+    ("text", "member"),
+    [
+        (
+            "Bonjour, Sénégal, ministère du commerce. On a des problèmes de droits de douane",
+            "Senegal",
+        ),
+        ("Buenos días, Chile, ministerio de salud: necesitamos ayuda con licencias", "Chile"),
+    ],
+)
+def test_a_government_named_after_a_greeting_or_before_its_office_is_the_delegates(
+    text: str, member: str
+) -> None:
+    updates = understand(turn(text, intent="describe_need", earlier_user_messages=0))
+    assert updates["member"] == member
+
+
+def test_a_country_goods_come_from_is_not_the_delegates_even_before_an_office() -> None:
+    text = "we import syringes from India, ministry of industry asked us to check tariffs"
+    assert "member" not in understand(turn(text, intent="describe_need"))
