@@ -255,10 +255,10 @@ def _own_government(text: str, surface: str) -> bool:
         return True  # "the Ministry of Health of Ghana"
     if _AFTER_AN_OFFICE.search(before):
         return True  # "ministry of helth, republic of moldova"
-    if _GOODS_FROM.search(before):
-        return False  # "we import syringes from India, ministry of industry…"
-    if _OWN_BEFORE.search(before) or _OWN_AFTER.search(after.replace("'", " ")):
+    if _OWN_BEFORE.search(before):
         return True
+    if _OWN_AFTER.search(after.replace("'", " ")) and not _GOODS_FROM.search(before):
+        return True  # not "we import syringes from India, ministry of industry…"
     if _OWN_LABEL.search(before) and _SPEAKING_FOR.search(before) and not _TRADE.search(before):
         return True
     tail = before.split()

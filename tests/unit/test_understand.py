@@ -357,3 +357,10 @@ def test_a_government_named_after_a_greeting_or_before_its_office_is_the_delegat
 def test_a_country_goods_come_from_is_not_the_delegates_even_before_an_office() -> None:
     text = "we import syringes from India, ministry of industry asked us to check tariffs"
     assert "member" not in understand(turn(text, intent="describe_need"))
+
+
+def test_im_from_after_a_made_product_is_still_the_delegates_government() -> None:
+    text = "We need help with WHO prequalification of a locally made vaccine, I'm from Kenya"
+    assert understand(turn(text, intent="describe_need", earlier_user_messages=0))["member"] == (
+        "Kenya"
+    )
