@@ -95,7 +95,7 @@ def pick_from_results(turn: Turn) -> tuple[list[Reply], dict[str, Any]] | None:
     words = turn.words_text
     if suggestions.asks_details(words):
         # "cuénteme más sobre el tercero", even when Rasa took it for a pick.
-        return [details_reply(turn)], {}
+        return [details_reply(turn, ids)], {}
     # By place or by title only: a word the list shares ("help", "patents") is no pick here.
     chosen = [i for i in turn.entity_values("activity") if i in ids] or (
         suggestions.ordinal_choice(words, ids) or suggestions.named_choice(words, ids)
@@ -126,22 +126,27 @@ def _result_line(activity: Activity, language: str) -> str:
     return f"- **{title}** — {orgs} · {kind}: {summary}{note}"
 
 
-def details_reply(turn: Turn) -> Reply:
-    """Details of the activity the delegate asks about: by ordinal, title or id."""
-    activity = which_activity(turn)
+def details_reply(turn: Turn, listed: list[str] | None = None) -> Reply:
+    """Details of the activity the delegate asks about: by ordinal, title or id (`listed`:
+    the catalogue answer's ids, when the caller already has them)."""
+    activity = which_activity(turn, listed)
     if activity is None:
         return Reply("utter_which_activity")
     return Reply("utter_activity_details", suggestions.details(activity, turn.language))
 
 
-def which_activity(turn: Turn) -> Activity | None:
+def which_activity(turn: Turn, listed: list[str] | None = None) -> Activity | None:
     catalogue = get_catalogue()
     for value in turn.entity_values("activity"):
         if (found := catalogue.get(value)) is not None:
             return found
     batch = suggestions.current_batch(turn)
-    if not batch and (listed := listed_results(turn)):
-        batch = listed[1]  # "tell me more about the second" after a catalogue answer
+    if not batch:
+        # "tell me more about the second" after a catalogue answer
+        if listed is None:
+            answered = listed_results(turn)
+            listed = answered[1] if answered else []
+        batch = listed
     words = " ".join([turn.words_text, *turn.entity_values("activity")])
     chosen = (
         suggestions.ordinal_choice(words, batch)

@@ -564,18 +564,9 @@ def _email(value: Any, turn: Turn) -> Validation:
     current = turn.slot("requester_name")
     if name is not None and current and fold(name) != fold(str(current)):
         # "Amina López" after "Amina": the full name, a correction; the email is asked again.
-        return Validation(
-            {"email": None, "requester_name": name},
-            [
-                Reply(
-                    "utter_field_updated",
-                    {
-                        "field": field_label("requester_name", turn.language),
-                        "value": echo(name, 80),
-                    },
-                )
-            ],
-        )
+        result = Validation({"email": None, "requester_name": name})
+        _acknowledge_change("requester_name", result, turn)
+        return result
     if email is None:
         return Validation(
             {"email": None}, [Reply("utter_invalid_email", {"value": echo(str(value), 60)})]

@@ -181,12 +181,17 @@ def slots_before_latest_message(events: list[dict[str, Any]]) -> dict[str, Any]:
     last_user = max(
         (i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events)
     )
+    return _slot_values(events[:last_user], resets=("start_over", "reset_slots"))
+
+
+def _slot_values(events: list[dict[str, Any]], resets: tuple[str, ...]) -> dict[str, Any]:
+    """Slot values after replaying `events`; the event kinds in `resets` clear them all."""
     values: dict[str, Any] = {}
-    for event in events[:last_user]:
+    for event in events:
         kind = event.get("event")
         if kind == "slot":
             values[event["name"]] = event.get("value")
-        elif kind in ("start_over", "reset_slots"):
+        elif kind in resets:
             values.clear()
     return values
 
@@ -206,11 +211,5 @@ def answers_before_cancel(events: list[dict[str, Any]], names: tuple[str, ...]) 
         return {}
     if any(e.get("event") == "active_loop" and e.get("name") for e in events[cancelled:]):
         return {}  # a request was started since (or the cancel only took back a choice)
-    values: dict[str, Any] = {}
-    for event in events[:cancelled]:
-        kind = event.get("event")
-        if kind == "slot":
-            values[event["name"]] = event.get("value")
-        elif kind in ("start_over", "reset_slots", "restart"):
-            values.clear()
+    values = _slot_values(events[:cancelled], resets=("start_over", "reset_slots", "restart"))
     return {name: values[name] for name in names if values.get(name) is not None}

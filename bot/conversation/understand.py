@@ -211,9 +211,13 @@ _OWN_BEFORE = re.compile(
 )
 # A government right after an office's name: "Ministry of Health, Ghana", "ministerio de salud
 # - Paraguay" (the office may be misspelt, so only its head word is required).
+# The head word of an office's name, in the three languages.
+_OFFICE_HEAD = (
+    r"ministry|ministere|ministerio|agency|agence|agencia|authority|autorite|autoridad"
+    r"|department|departement|departamento|direction|direccion"
+)
 _AFTER_AN_OFFICE = re.compile(
-    r"\b(?:ministry|ministere|ministerio|agency|agence|agencia|authority|autorite|autoridad"
-    r"|department|departement|departamento|direction|direccion|directorate)\b(?: \w+){1,4}"
+    rf"\b(?:{_OFFICE_HEAD}|directorate)\b(?: \w+){{1,4}}"
     r"\s*[,(/-]\s*(?:the |la |le |el |de |du |d )?$"
 )
 # A country named as the subject or owner: "Kenya needs…", "Ghana's ministry".
@@ -221,8 +225,7 @@ _OWN_AFTER = re.compile(
     r"^\s*(?:s\b|needs?\b|wants?\b|would like|requests?\b|is seeking|seeks\b|a besoin"
     r"|souhaite|voudrait|necesita|quiere|desea|solicita|here\b|ici\b|aqui\b"
     # "Sénégal, ministère du commerce": the government, then the office in it.
-    r"|[,(/-]\s*(?:the |le |la |el |l )?(?:ministry|ministere|ministerio|agency|agence|agencia"
-    r"|authority|autorite|autoridad|department|departement|departamento|direction|direccion)\b)"
+    rf"|[,(/-]\s*(?:the |le |la |el |l )?(?:{_OFFICE_HEAD})\b)"
 )
 # "We are an observer government (Ethiopia)", "notre pays : le Tchad": a government named as
 # the label of what the delegate said they are.

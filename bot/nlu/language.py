@@ -107,7 +107,8 @@ _PORTUGUESE_CONFIDENCE = 0.8
 def unsupported(text: str) -> str | None:
     """`PORTUGUESE` or `OTHER_SCRIPT` when `text` is written in neither English, French nor
     Spanish and says so clearly; None otherwise (including for names and emails)."""
-    letters = [c for c in _SURROGATES.sub("", text) if c.isalpha()]
+    text = _SURROGATES.sub("", text)
+    letters = [c for c in text if c.isalpha()]
     if not letters:
         return None
     latin = sum(1 for c in letters if unicodedata.name(c, "").startswith("LATIN"))
@@ -115,7 +116,7 @@ def unsupported(text: str) -> str | None:
         return OTHER_SCRIPT
     if len(_prose_words(text)) < _PORTUGUESE_MIN_WORDS:
         return None
-    best = _with_portuguese().compute_language_confidence_values(_SURROGATES.sub("", text))[0]
+    best = _with_portuguese().compute_language_confidence_values(text)[0]
     if best.language == Language.PORTUGUESE and best.value >= _PORTUGUESE_CONFIDENCE:
         return PORTUGUESE
     return None

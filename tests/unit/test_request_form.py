@@ -598,7 +598,10 @@ async def test_organizations_stated_at_the_government_question_are_heard(
 
 async def test_a_fuller_name_typed_at_the_email_question_corrects_the_name() -> None:
     values, said = await answer(
-        "email", "Amina López", slots={"requester_name": "Amina", "language": "es"}
+        "email",
+        "Amina López",
+        slots={"requester_name": "Amina", "language": "es"},
+        previous={"requester_name": "Amina"},  # given at the name question, a turn before
     )
     assert values["requester_name"] == "Amina López" and values["email"] is None
     assert said == ["utter_field_updated"]
