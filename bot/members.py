@@ -259,24 +259,57 @@ class MemberDirectory:
                 i += 1
         return found, blocked
 
+    def find_misspelt(self, text: str) -> list[MemberMatch]:
+        """Governments named with a typo in free text ("from the Phillipines"): runs of one to
+        three words starting with a capital that no name matches exactly. `matched` is the
+        text as typed, so callers can see what surrounds it."""
+        spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        words = [_fold(text[a:b]) for a, b in spans]
+        found: dict[str, MemberMatch] = {}
+        for i, (start, _) in enumerate(spans):
+            if not text[start].isupper() or words[i] in _FILLER or words[i] in _GENERIC:
+                continue
+            best: tuple[float, _Key, int] | None = None
+            for n in range(1, min(3, len(words) - i) + 1):
+                run = words[i : i + n]
+                if run[-1] in _FILLER or tuple(run) in self._keys:
+                    continue
+                close = self._closest(" ".join(run))
+                if close is not None and (best is None or close[0] > best[0]):
+                    best = (close[0], close[1], n)
+            if best is not None and best[1].member is not None:
+                surface = text[start : spans[i + best[2] - 1][1]]
+                match = MemberMatch(best[1].member, surface, round(best[0], 1), exact=False)
+                found.setdefault(match.member.name, match)
+        return list(found.values())
+
+    def _closest(self, query: str) -> tuple[float, _Key] | None:
+        """The name `query` is a typo of: same first letter and a few edits, scaled with
+        length (typos, not lookalikes), best score first."""
+        if len(query) < _FUZZY_MIN_LEN:
+            return None
+        best: tuple[float, _Key] | None = None
+        for choice, score, idx in process.extract(
+            query, self._fuzzy_choices, scorer=fuzz.ratio, score_cutoff=70, limit=5
+        ):
+            allowed = 1 if len(choice) <= 6 else 2 if len(choice) <= 11 else 3
+            if choice[0] != query[0] or OSA.distance(query, choice) > allowed:
+                continue
+            if best is None or score > best[0]:
+                best = (score, self._fuzzy_keys[idx])
+        return best
+
     def _fuzzy(self, key: tuple[str, ...]) -> MemberMatch | None:
         """Best typo match over short runs of the words left once reply filler is dropped."""
         words = [t for t in key if t not in _FILLER][:8]
         best: tuple[float, _Key] | None = None
         for n in range(1, min(4, len(words)) + 1):
             for i in range(len(words) - n + 1):
-                query = " ".join(words[i : i + n])
-                if len(query) < _FUZZY_MIN_LEN or _GENERIC.issuperset(words[i : i + n]):
+                if _GENERIC.issuperset(words[i : i + n]):
                     continue
-                for choice, score, idx in process.extract(
-                    query, self._fuzzy_choices, scorer=fuzz.ratio, score_cutoff=70, limit=5
-                ):
-                    # Same first letter and a few edits, scaled with length: typos, not lookalikes.
-                    allowed = 1 if len(choice) <= 6 else 2 if len(choice) <= 11 else 3
-                    if choice[0] != query[0] or OSA.distance(query, choice) > allowed:
-                        continue
-                    if best is None or score > best[0]:
-                        best = (score, self._fuzzy_keys[idx])
+                close = self._closest(" ".join(words[i : i + n]))
+                if close is not None and (best is None or close[0] > best[0]):
+                    best = close
         if best is None or best[1].member is None:
             return None
         return MemberMatch(best[1].member, best[1].surface, round(best[0], 1), exact=False)

@@ -114,6 +114,7 @@ def _about_something_else(turn: Turn, slot: str) -> bool:
     if "organizations" in corrected and (
         extract.preferred_organizations(turn.words_text)
         or "organizations" in extract.fields_named(turn.words_text)
+        or extract.only_organizations(turn.words_text)
     ):
         return True  # "I'd rather talk to WTO" is not a name, an institution or an email
     return bool(corrected) and turn.intent in ("correct_field", "deny", "describe_need")
@@ -475,15 +476,6 @@ _NOT_AN_INSTITUTION = frozenset(
 )
 
 
-_JOINING_WORDS = frozenset({"the", "la", "el", "l", "and", "et", "y"})
-
-
-def _just_the_organizations(text: str) -> bool:
-    """ "OMS" answers which organization to ask, not where the delegate works."""
-    said = set(words(text))
-    return bool(said) and said <= extract.organization_acronyms() | _JOINING_WORDS
-
-
 def _just_a_country(text: str) -> bool:
     """ "Centrafrique" answers which government, not which ministry."""
     match = get_directory().resolve(text)
@@ -533,7 +525,7 @@ def _institution(value: Any, turn: Turn) -> Validation:
         or not any(ch.isalpha() for ch in text)
         or fold(text) in _NOT_AN_INSTITUTION
         or _just_a_country(text)
-        or _just_the_organizations(text)
+        or extract.only_organizations(text)  # which organizations to ask, not an office
     ):
         return Validation({"institution": None}, [Reply("utter_invalid_institution")])
     name = _a_persons_name(str(value))

@@ -156,6 +156,8 @@ def _organizations_stated(text: str) -> list[str]:
     organisations : OMS et OMC"); [] when they are only mentioned."""
     if preferred := extract.preferred_organizations(text):
         return preferred
+    if extract.only_organizations(text):  # "OMPI et OMS" typed a question early
+        return extract.organizations(text, answer=True)
     if "organizations" in extract.fields_named(text):
         return [o for o in extract.organizations(text) if o != "not_sure"]
     return []
@@ -188,6 +190,11 @@ def _member_in(turn: Turn) -> str | None:
             return match.member.name
     for found in directory.find_in_text(text):
         if _own_government(text, found.matched):
+            return found.member.name
+    # Misspelt ("je suis du Senegall"): only where the words around say it is theirs, since a
+    # typo match alone is weaker ("Indian vaccines" is not a delegate from India).
+    for found in directory.find_misspelt(text):
+        if _own_government(text, found.matched, answer_alone=False):
             return found.member.name
     return None
 
@@ -231,7 +238,10 @@ _OWN_AFTER = re.compile(
 # the label of what the delegate said they are.
 _OWN_LABEL = re.compile(
     r"\b(?:government|country|member|observer|delegation|gouvernement|pays|membre|observateur"
-    r"|gobierno|pais|miembro|observador|delegacion)\s*[(:,]\s*(?:the |le |la |el )?$"
+    r"|gobierno|pais|miembro|observador|delegacion"
+    # "our mission in Geneva (Bangladesh)", "notre mission à Genève : le Tchad"
+    r"|mis+ion(?: (?:in|a|en) geneva| (?:a|en) geneve| en ginebra)?)"
+    r"\s*[(:,]\s*(?:the |le |la |el )?$"
 )
 # A sentence about buying or shipping: the country labelled there is a partner, not the
 # delegate's ("we buy our syringes from a member (India)").
@@ -245,14 +255,15 @@ _GOODS_FROM = re.compile(
 )
 
 
-def _own_government(text: str, surface: str) -> bool:
-    """Whether `surface` (a government named in `text`) is where the delegate works."""
+def _own_government(text: str, surface: str, *, answer_alone: bool = True) -> bool:
+    """Whether `surface` (a government named in `text`) is where the delegate works. A short
+    message counts as an answer naming it unless `answer_alone` is False."""
     folded, name = fold(text).replace("'", " "), fold(surface).replace("'", " ")
     at = folded.find(name)
     if at < 0:
         return True  # not located (an alias the NLU normalised): keep the NLU's reading
     before, after = folded[:at], folded[at + len(name) :]
-    if len(folded.split()) <= 5:
+    if answer_alone and len(folded.split()) <= 5:
         return True  # "Kenya", "we're Kenya", "de Bolivia": an answer, not a story
     if (office := extract.institution(text)) and name in fold(office).replace("'", " "):
         return True  # "the Ministry of Health of Ghana"

@@ -158,6 +158,18 @@ _PREFERENCE = re.compile(
 )
 
 
+_JOINING_WORDS = frozenset(
+    {"the", "la", "el", "l", "and", "et", "y", "only", "just", "seulement", "uniquement", "solo"}
+    | {"solamente", "unicamente"}
+)
+
+
+def only_organizations(text: str) -> bool:
+    """ "OMS", "OMPI et OMS": nothing but the organizations' acronyms."""
+    said = set(words(text))
+    return bool(said & organization_acronyms()) and said <= organization_acronyms() | _JOINING_WORDS
+
+
 def preferred_organizations(text: str) -> list[str]:
     """WHO/WIPO/WTO the delegate says they prefer ("je préfère parler à l'OMC"), or []."""
     if not _PREFERENCE.search(fold(text)):

@@ -304,6 +304,37 @@ def test_scan_takes_abbreviations_only_in_capitals(directory: MemberDirectory) -
     assert _found(directory, "tell us about the uk") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "member", "typed"),
+    [
+        ("Hi, I'm writing from the Phillipines, Department of Health", "Philippines", "Phillipines"),
+        ("Bonjour, je suis du Senegall, ministère de la santé", "Senegal", "Senegall"),
+        ("hola, somos de Hondura y necesitamos vacunas", "Honduras", "Hondura"),
+        ("we are from Costa Rika", "Costa Rica", "Costa Rika"),
+    ],
+)
+def test_misspelt_names_in_running_text_are_found_with_what_was_typed(
+    directory: MemberDirectory, text: str, member: str, typed: str
+) -> None:
+    [match] = directory.find_misspelt(text)
+    assert (match.member.name, match.matched, match.exact) == (member, typed, False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I am from Kenya",  # exact: find_in_text's job
+        "We need Paxlovid and Remdesivir from Pfizer",
+        "Thank you Madam, Regards, Ministry of Health",
+        "hello from the phillipines",  # lower case: an everyday word is as likely
+    ],
+)
+def test_misspelt_names_need_a_capital_and_no_exact_match(
+    directory: MemberDirectory, text: str
+) -> None:
+    assert directory.find_misspelt(text) == []
+
+
 # --- lookups and display ---------------------------------------------------------------------
 
 

@@ -573,7 +573,13 @@ async def test_yes_with_a_correction_at_the_consent_question_is_consent() -> Non
 
 @pytest.mark.parametrize(
     ("text", "orgs"),
-    [("l'OMS seulement", ["WHO"]), ("changer les organisations : OMS et OMC", ["WHO", "WTO"])],
+    [
+        ("l'OMS seulement", ["WHO"]),
+        ("changer les organisations : OMS et OMC", ["WHO", "WTO"]),
+        # The organizations' answer typed a question early, before the government.
+        ("OMPI et OMS", ["WIPO", "WHO"]),
+        ("la OMC solamente", ["WTO"]),
+    ],
 )
 async def test_organizations_stated_at_the_government_question_are_heard(
     text: str, orgs: list[str]
@@ -635,3 +641,23 @@ async def test_a_persons_name_at_the_government_question_is_kept_as_the_name() -
     # Once the name is known, the same words are no government, and are said so.
     values, said = await answer("member", "Ion Popescu", slots={"requester_name": "Ion Popescu"})
     assert values["member"] is None and said == ["utter_invalid_member"]
+
+
+async def test_organizations_typed_at_the_office_question_are_the_organizations() -> None:
+    turn = Turn.from_tracker(
+        tracker(
+            "OMS y OMC",
+            intent="inform",
+            active_loop="request_form",
+            slots={"requested_slot": "institution", "member": "Chile", "language": "es"},
+        )
+    )
+    assert understand(turn) == {"organizations": ["WHO", "WTO"]}
+    values, said = await answer(
+        "institution",
+        "OMS y OMC",
+        slots={"member": "Chile", "organizations": ["WHO", "WTO"], "language": "es"},
+        previous={"member": "Chile"},
+    )
+    assert values.get("institution") is None
+    assert "utter_invalid_institution" not in said

@@ -364,3 +364,32 @@ def test_im_from_after_a_made_product_is_still_the_delegates_government() -> Non
     assert understand(turn(text, intent="describe_need", earlier_user_messages=0))["member"] == (
         "Kenya"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "member"),
+    [
+        (
+            "Hi, I'm writing from the Phillipines, Department of Health. We need help with "
+            "compulsory licensing of an antiviral",
+            "Philippines",
+        ),
+        ("Bonjour, je suis du Senegall, on voudrait produire localement des vaccins", "Senegal"),
+        ("Hello, our mission in Geneva (Bangladsh) would like training on TRIPS", "Bangladesh"),
+        ("Buenos días, somos de Hondura y queremos comprar vacunas", "Honduras"),
+    ],
+)
+def test_a_misspelt_government_said_to_be_the_delegates_is_taken(text: str, member: str) -> None:
+    updates = understand(turn(text, intent="describe_need", earlier_user_messages=0))
+    assert updates["member"] == member
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Indian vaccines cost too much",  # short, but only a typo match: not an answer
+        "We want to import generics from Bangladsh under a compulsory licence",
+    ],
+)
+def test_a_misspelt_country_the_need_is_about_is_not_taken(text: str) -> None:
+    assert "member" not in understand(turn(text, intent="describe_need", earlier_user_messages=0))
