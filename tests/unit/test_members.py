@@ -307,7 +307,11 @@ def test_scan_takes_abbreviations_only_in_capitals(directory: MemberDirectory) -
 @pytest.mark.parametrize(
     ("text", "member", "typed"),
     [
-        ("Hi, I'm writing from the Phillipines, Department of Health", "Philippines", "Phillipines"),
+        (
+            "Hi, I'm writing from the Phillipines, Department of Health",
+            "Philippines",
+            "Phillipines",
+        ),
         ("Bonjour, je suis du Senegall, ministère de la santé", "Senegal", "Senegall"),
         ("hola, somos de Hondura y necesitamos vacunas", "Honduras", "Hondura"),
         ("we are from Costa Rika", "Costa Rica", "Costa Rika"),
