@@ -274,7 +274,7 @@ class MemberDirectory:
                 run = words[i : i + n]
                 if run[-1] in _FILLER or tuple(run) in self._keys:
                     continue
-                close = self._closest(" ".join(run))
+                close = self._closest(" ".join(run), running_text=True)
                 if close is not None and (best is None or close[0] > best[0]):
                     best = (close[0], close[1], n)
             if best is not None and best[1].member is not None:
@@ -283,16 +283,20 @@ class MemberDirectory:
                 found.setdefault(match.member.name, match)
         return list(found.values())
 
-    def _closest(self, query: str) -> tuple[float, _Key] | None:
+    def _closest(self, query: str, *, running_text: bool = False) -> tuple[float, _Key] | None:
         """The name `query` is a typo of: same first letter and a few edits, scaled with
-        length (typos, not lookalikes), best score first."""
+        length (typos, not lookalikes), best score first. In running text, where ordinary
+        words abound ("Ministry of Finance" is two edits from "Finlande"), fewer edits."""
         if len(query) < _FUZZY_MIN_LEN:
             return None
         best: tuple[float, _Key] | None = None
         for choice, score, idx in process.extract(
             query, self._fuzzy_choices, scorer=fuzz.ratio, score_cutoff=70, limit=5
         ):
-            allowed = 1 if len(choice) <= 6 else 2 if len(choice) <= 11 else 3
+            if running_text:
+                allowed = 1 if len(choice) < 10 else 2
+            else:
+                allowed = 1 if len(choice) <= 6 else 2 if len(choice) <= 11 else 3
             if choice[0] != query[0] or OSA.distance(query, choice) > allowed:
                 continue
             if best is None or score > best[0]:

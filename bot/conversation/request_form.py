@@ -516,6 +516,10 @@ def _a_persons_name(text: str) -> str | None:
     return name
 
 
+def _leaves_it_open(text: str) -> bool:
+    return extract.organizations(text, answer=True) == ["not_sure"]
+
+
 def _institution(value: Any, turn: Turn) -> Validation:
     text = _office_answer(value)
     if (
@@ -526,6 +530,8 @@ def _institution(value: Any, turn: Turn) -> Validation:
         or fold(text) in _NOT_AN_INSTITUTION
         or _just_a_country(text)
         or extract.only_organizations(text)  # which organizations to ask, not an office
+        # "any of them is fine", "je ne sais pas": no office has such a name
+        or (not _an_office(text) and (extract.unsure(text) or _leaves_it_open(text)))
     ):
         return Validation({"institution": None}, [Reply("utter_invalid_institution")])
     name = _a_persons_name(str(value))

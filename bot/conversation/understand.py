@@ -193,7 +193,10 @@ def _member_in(turn: Turn) -> str | None:
             return found.member.name
     # Misspelt ("je suis du Senegall"): only where the words around say it is theirs, since a
     # typo match alone is weaker ("Indian vaccines" is not a delegate from India).
+    office = fold(extract.institution(text) or "")
     for found in directory.find_misspelt(text):
+        if fold(found.matched) in office:
+            continue  # an office's own words ("Ministry of Finanse") name no government
         if _own_government(text, found.matched, answer_alone=False):
             return found.member.name
     return None
@@ -212,7 +215,10 @@ _OWN_BEFORE = re.compile(
     r"|nuestro pais|(?:el )?pais es"
     # A correction of the government given before: "sorry, I meant Bolivia".
     r"|i meant|i mean|je voulais dire|je veux dire|quise decir|quiero decir|mejor dicho"
-    r"|(?:i am|i m|we are|we re) writing|(?:je vous|nous vous) ecri(?:s|vons)|escrib(?:o|imos))"
+    r"|(?:i am|i m|we are|we re) writing|(?:je vous|nous vous) ecri(?:s|vons)|escrib(?:o|imos)"
+    # "llamo desde la misión de Perú", "calling from", "la mission du Sénégal"
+    r"|calling|(?:le |les )?llam(?:o|amos)|habl(?:o|amos)|(?:je vous |nous vous )?appel(?:le|ons)"
+    r"|mis+ion (?:of|de|du|del|d))"
     r"(?: (?:from|of|de|du|des|d|del|la|le|l|el|les|los|the|en|in|at|a|por|pour|desde|depuis))*"
     r"\s*$)"
 )

@@ -263,14 +263,53 @@ _INSTITUTION_STOP = re.compile(
 )
 
 
+def _after_a_change_of_mind(folded: str) -> int:
+    """Where the words after the last "actually"/"en fait"/"perdón" start (0 when none)."""
+    last = None
+    for last in _CHANGE_OF_MIND.finditer(folded):  # noqa: B007 - the last one is wanted
+        pass
+    return last.end() if last else 0
+
+
 def institution(text: str) -> str | None:
-    """A ministry, office or agency named in a running sentence, as the delegate wrote it."""
+    """A ministry, office or agency named in a running sentence, as the delegate wrote it;
+    the one named after "actually, no" when the delegate corrects themselves."""
     folded = fold(text)
-    m = _INSTITUTION.search(folded)
-    if not m:
-        return None
+    found = [_INSTITUTION.search(folded, at) for at in {_after_a_change_of_mind(folded), 0}]
+    for m in sorted((m for m in found if m), key=lambda m: -m.start()):
+        if office := _office_at(text, folded, m):
+            return office
+    return None
+
+
+# The English head words a name can lead up to: "Zimbabwe Revenue Authority".
+_NAMED_BEFORE = re.compile(r"(?:authority|agency|office|institute|council|directorate)\b")
+_NOT_IN_A_NAME = frozenset(
+    "the our my your we i hello hi dear good morning at for from in with of and it s".split()  # noqa: SIM905
+)
+
+
+def _name_before(text: str, start: int) -> int:
+    """Where the capitalised words naming an English office before its head word start."""
+    words = list(re.finditer(r"[^\W\d_][\w'-]*", text[:start]))
+    begin = start
+    for word in reversed(words[-3:]):
+        if (
+            not word.group()[0].isupper()
+            or word.group().lower() in _NOT_IN_A_NAME
+            or text[word.end() : begin].strip()
+        ):
+            break
+        begin = word.start()
+    return begin
+
+
+def _office_at(text: str, folded: str, m: re.Match[str]) -> str | None:
     span = m.group(1)
     start = m.start(1)
+    if _NAMED_BEFORE.match(span) and len(text) == len(folded):
+        begin = _name_before(text, start)
+        span, start = folded[begin:start] + span, begin
     stop = next(
         (
             found
@@ -317,6 +356,9 @@ def institution_answer(text: str) -> str:
     unlike in running text, "and"/"et"/"y" here belong to the name.
     """
     folded = fold(text)
+    if (corrected := _after_a_change_of_mind(folded)) and (office := institution(text)):
+        if folded.find(fold(office), corrected) >= 0:
+            return office  # "Ministry of Finance, sorry, Ministry of Trade"
     m = _INSTITUTION.search(folded)
     if m is None or m.start(1) == 0 or not _INSTITUTION_LEAD.search(folded[: m.start(1)]):
         return text

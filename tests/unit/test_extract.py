@@ -129,6 +129,40 @@ def test_institution_in_running_text(text: str, institution: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "institution"),
+    [
+        # The capitalised words before an English agency's head word are its name.
+        ("I work for the Kenya Revenue Authority and we need help", "Kenya Revenue Authority"),
+        ("Hello National Drug Authority here, we need vaccines", "National Drug Authority"),
+        ("I am at the Ghana FDA office", "Ghana FDA office"),
+        # A correction in the same message: the office named after it.
+        (
+            "Ministry of Finance, actually no, it's the Zimbabwe Revenue Authority",
+            "Zimbabwe Revenue Authority",
+        ),
+        ("ministère des finances, en fait non, la Direction des douanes", "Direction des douanes"),
+        (
+            "Ministerio de Hacienda, perdón, Ministerio de Comercio Exterior",
+            "Ministerio de Comercio Exterior",
+        ),
+        # A correction of something else leaves the office alone.
+        ("Ministry of Health, actually we need vaccines", "Ministry of Health"),
+        ("Sorry for the delay, I work at the Ministry of Health", "Ministry of Health"),
+    ],
+)
+def test_institution_named_before_its_head_or_after_a_correction(
+    text: str, institution: str
+) -> None:
+    assert extract.institution(text) == institution
+
+
+def test_a_correction_typed_as_the_answer_to_the_office_question_keeps_the_new_office() -> None:
+    assert extract.institution_answer("Ministry of Finance, sorry, Ministry of Trade") == (
+        "Ministry of Trade"
+    )
+
+
+@pytest.mark.parametrize(
     ("text", "name"),
     [
         ("My name is dr. ana pérez", "Ana Pérez"),

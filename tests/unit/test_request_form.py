@@ -661,3 +661,12 @@ async def test_organizations_typed_at_the_office_question_are_the_organizations(
     )
     assert values.get("institution") is None
     assert "utter_invalid_institution" not in said
+
+
+@pytest.mark.parametrize(
+    "text", ["any of them is fine", "je ne sais pas", "whoever is best", "no sé"]
+)
+async def test_an_answer_that_leaves_things_open_is_no_office(text: str) -> None:
+    values, said = await answer("institution", text, slots={"member": "Zimbabwe"})
+    assert values.get("institution") is None
+    assert "utter_invalid_institution" in said

@@ -393,3 +393,32 @@ def test_a_misspelt_government_said_to_be_the_delegates_is_taken(text: str, memb
 )
 def test_a_misspelt_country_the_need_is_about_is_not_taken(text: str) -> None:
     assert "member" not in understand(turn(text, intent="describe_need", earlier_user_messages=0))
+
+
+def test_an_office_word_close_to_a_country_name_is_not_a_government() -> None:
+    # "Finance" is two edits from "Finlande": an office, corrected to another, in Zimbabwe.
+    updates = understand(
+        turn(
+            "Ministry of Finance, actually no, it's the Zimbabwe Revenue Authority",
+            intent="inform",
+            active_loop="request_form",
+            slots={"requested_slot": "requester_name", "member": "Zimbabwe"},
+        )
+    )
+    assert "member" not in updates
+    assert updates["institution"] == "Zimbabwe Revenue Authority"
+
+
+@pytest.mark.parametrize(
+    ("text", "member"),
+    [
+        ("Hola buenas, llamo desde la misión de Perú en Ginebra", "Peru"),
+        ("Hi, calling from Ghana about vaccine patents and licensing", "Ghana"),
+        ("Bonjour, ici la mission du Sénégal, nous avons une question sur les vaccins", "Senegal"),
+    ],
+)
+def test_calling_from_or_the_mission_of_a_country_names_the_government(
+    text: str, member: str
+) -> None:
+    updates = understand(turn(text, intent="greet", earlier_user_messages=0))
+    assert updates["member"] == member
