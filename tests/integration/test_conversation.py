@@ -445,3 +445,27 @@ def test_a_short_french_need_a_name_at_the_office_question_and_joint_work_when_u
     assert filed["requester_name"] == "Mahamat Saleh"
     assert filed["institution"] == "Direction de la Pharmacie"
     assert filed["member"] == "Chad" and filed["need_area"] == "vaccines"
+
+
+def test_a_misspelt_government_an_early_organizations_answer_and_a_corrected_office(
+    stack: Stack,
+) -> None:
+    delegate = Delegate(stack)
+    delegate.say("hi, we're writing from the Phillipines, we need help with vaccine tariffs")
+    assert delegate.expecting == "activity_choice"
+    delegate.say("/none_of_these")
+    assert delegate.expecting == "institution"  # the government was heard despite the typo
+    delegate.say("WIPO and WTO")  # the organizations' answer, a question early
+    assert "Noted — Organizations: WIPO, WTO." in delegate.text
+    assert delegate.expecting == "institution"
+    delegate.say("any of them is fine")
+    assert "Please give the name of your ministry" in delegate.text
+    delegate.say("Department of Finance, actually no, it's the Philippine Tariff Office")
+    delegate.say("Maria Santos")
+    delegate.say("maria.santos@customs.gov.ph")
+    delegate.say("yes")
+    delegate.say("yes")
+    [filed] = requests_of(stack, delegate.sender_id)
+    assert filed["member"] == "Philippines"
+    assert filed["organizations"] == ["WIPO", "WTO"]
+    assert filed["institution"] == "Philippine Tariff Office"
