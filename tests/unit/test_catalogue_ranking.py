@@ -156,6 +156,11 @@ def test_excluded_activity_is_not_suggested_again() -> None:
             "libération des lots de vaccins par notre laboratoire national de contrôle",
             "liberación de lotes de vacunas por nuestro laboratorio nacional de control",
         ),
+        (
+            "we need help with vaccine regulation",
+            "nous avons besoin d'aide pour la réglementation des vaccins",
+            "necesitamos ayuda para la regulación de vacunas",
+        ),
     ],
 )
 def test_french_and_spanish_phrasings_find_the_same_top_activity(en: str, fr: str, es: str) -> None:
