@@ -62,8 +62,8 @@ def is_introduction(text: str) -> bool:
     if not found and role is None:
         return False
     rest = _ROLE.sub(" ", folded)
-    for part in found:
-        rest = rest.replace(part, " ")
+    for part in found:  # as whole words: "UE" leaves the "ue" of "buenos" alone
+        rest = re.sub(rf"(?<!\w){re.escape(part)}(?!\w)", " ", rest)
     rest = extract.EMAIL.sub(" ", rest)
     if extract.need_areas(rest) or extract.topics(rest):
         return False

@@ -265,10 +265,11 @@ def _own_government(text: str, surface: str, *, answer_alone: bool = True) -> bo
     """Whether `surface` (a government named in `text`) is where the delegate works. A short
     message counts as an answer naming it unless `answer_alone` is False."""
     folded, name = fold(text).replace("'", " "), fold(surface).replace("'", " ")
-    at = folded.find(name)
-    if at < 0:
+    # On word boundaries: "UE" is not the "ue" of "buenos", nor "Oman" the end of "woman".
+    found = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded)
+    if found is None:
         return True  # not located (an alias the NLU normalised): keep the NLU's reading
-    before, after = folded[:at], folded[at + len(name) :]
+    before, after = folded[: found.start()], folded[found.end() :]
     if answer_alone and len(folded.split()) <= 5:
         return True  # "Kenya", "we're Kenya", "de Bolivia": an answer, not a story
     if (office := extract.institution(text)) and name in fold(office).replace("'", " "):

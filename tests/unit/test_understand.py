@@ -422,3 +422,19 @@ def test_calling_from_or_the_mission_of_a_country_names_the_government(
 ) -> None:
     updates = understand(turn(text, intent="greet", earlier_user_messages=0))
     assert updates["member"] == member
+
+
+@pytest.mark.parametrize(
+    ("text", "member"),
+    [
+        (
+            "Buenos días, represento a la UE, necesitamos información sobre restricciones a la "
+            "exportación de vacunas",
+            "European Union",
+        ),
+        ("Good morning, I am a woman from Oman working on vaccine procurement rules", "Oman"),
+    ],
+)
+def test_a_short_name_is_found_as_a_word_not_inside_another(text: str, member: str) -> None:
+    updates = understand(turn(text, intent="describe_need", earlier_user_messages=0))
+    assert updates["member"] == member
