@@ -206,6 +206,11 @@ _TAKE = re.compile(
     r"|agrego|agregamos|anado|anadimos|incluyo|incluimos)\b"
     r"|\b(?:agreg|anad|seleccion|elij|tom)\w*(?:la|lo|las|los)\b"
     r"|\b(?:me|nos) interesa\b|\binscrib\w*"
+    # A verb, then "that one": "je prends celui-là", "me quedo con esa", "quiero este".
+    r"|\b(?:je|on|nous)\s+(?:prends|prend|prenons|choisis|choisit|choisissons|veux|voulons"
+    r"|garde|gardons)\s+(?:celle|celui|ca|cela)(?:[ -](?:ci|la))?\b"
+    r"|\b(?:me quedo con|nos quedamos con|quiero|queremos|elijo|elegimos|tomo|tomamos)"
+    r"\s+(?:ese|esa|este|esta|eso|esto)\b"
 )
 _NOT = re.compile(r"\b(?:no|not|dont|don t|never|pas|ni|nunca|jamais|sans)\b")
 

@@ -80,6 +80,9 @@ def understand(turn: Turn) -> dict[str, Any]:
         updates |= _kind_of_help_while_choosing(turn)
 
     preferred = extract.preferred_organizations(text)
+    if correcting and requested != "organizations":
+        # "non attendez, changez l'organisation : OMS et OMPI": the new value, not the question.
+        preferred = _organizations_stated(text)
     if preferred and requested != "organizations" and preferred != turn.slot("organizations"):
         # "I'd rather talk to WTO" at any step: the organizations question is then answered.
         updates["organizations"] = preferred

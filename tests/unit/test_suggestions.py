@@ -306,7 +306,15 @@ def after_details(text: str, described: str, intent: str = "affirm") -> Any:
 
 
 @pytest.mark.parametrize(
-    "text", ["ok pick it", "I'll take it", "je la prends", "me interesa, agréguela"]
+    "text",
+    [
+        "ok pick it",
+        "I'll take it",
+        "je la prends",
+        "me interesa, agréguela",
+        "ok je prends celui-là",
+        "me quedo con esa",
+    ],
 )
 async def test_taking_the_activity_just_described_picks_it(text: str) -> None:
     described = "who-mrna-technology-transfer-hub"
@@ -315,7 +323,9 @@ async def test_taking_the_activity_just_described_picks_it(text: str) -> None:
     assert values["selected_activity_ids"] == [described]
 
 
-@pytest.mark.parametrize("text", ["ok", "no, I don't want it", "I want to add that it is urgent"])
+@pytest.mark.parametrize(
+    "text", ["ok", "no, I don't want it", "I want to add that it is urgent", "no quiero ese"]
+)
 async def test_other_answers_after_details_pick_nothing(text: str) -> None:
     events, _ = await run(
         ValidateRequestForm(), after_details(text, "who-mrna-technology-transfer-hub")

@@ -438,3 +438,25 @@ def test_calling_from_or_the_mission_of_a_country_names_the_government(
 def test_a_short_name_is_found_as_a_word_not_inside_another(text: str, member: str) -> None:
     updates = understand(turn(text, intent="describe_need", earlier_user_messages=0))
     assert updates["member"] == member
+
+
+@pytest.mark.parametrize(
+    ("text", "orgs"),
+    [
+        ("non attendez, changez l'organisation: OMS et OMPI", ["WHO", "WIPO"]),
+        ("change the organizations to WTO", ["WTO"]),
+        ("cambie las organizaciones: OMS y OMC", ["WHO", "WTO"]),
+    ],
+)
+def test_organizations_changed_at_the_summary_take_the_new_value(
+    text: str, orgs: list[str]
+) -> None:
+    updates = understand(
+        turn(
+            text,
+            intent="correct_field",
+            active_loop="request_form",
+            slots={"requested_slot": "confirmed", "organizations": ["WHO"]},
+        )
+    )
+    assert updates["organizations"] == orgs
