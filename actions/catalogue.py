@@ -79,7 +79,7 @@ class ActionDescribeActivity(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        say(dispatcher, [catalogue_questions.details_reply(Turn.from_tracker(tracker))])
+        say(dispatcher, catalogue_questions.details_replies(Turn.from_tracker(tracker)))
         return []
 
 

@@ -95,7 +95,7 @@ def pick_from_results(turn: Turn) -> tuple[list[Reply], dict[str, Any]] | None:
     words = turn.words_text
     if suggestions.asks_details(words):
         # "cuénteme más sobre el tercero", even when Rasa took it for a pick.
-        return [details_reply(turn, ids)], {}
+        return details_replies(turn, ids), {}
     # By place or by title only: a word the list shares ("help", "patents") is no pick here.
     chosen = [i for i in turn.entity_values("activity") if i in ids] or (
         suggestions.ordinal_choice(words, ids) or suggestions.named_choice(words, ids)
@@ -126,13 +126,24 @@ def _result_line(activity: Activity, language: str) -> str:
     return f"- **{title}** — {orgs} · {kind}: {summary}{note}"
 
 
-def details_reply(turn: Turn, listed: list[str] | None = None) -> Reply:
+def details_replies(turn: Turn, listed: list[str] | None = None) -> list[Reply]:
     """Details of the activity the delegate asks about: by ordinal, title or id (`listed`:
-    the catalogue answer's ids, when the caller already has them)."""
+    the catalogue answer's ids, when the caller already has them); of each one named when
+    they compare ("¿cuál es la diferencia entre la primera y la segunda?")."""
+    if suggestions.compares(turn.words_text):
+        batch = suggestions.current_batch(turn) or listed or (listed_results(turn) or ("", []))[1]
+        named = suggestions.ordinal_choice(turn.words_text, batch)
+        catalogue = get_catalogue()
+        compared = [a for a in (catalogue.get(i) for i in named) if a is not None]
+        if len(compared) >= 2:
+            return [
+                Reply("utter_activity_details", suggestions.details(a, turn.language))
+                for a in compared
+            ]
     activity = which_activity(turn, listed)
     if activity is None:
-        return Reply("utter_which_activity")
-    return Reply("utter_activity_details", suggestions.details(activity, turn.language))
+        return [Reply("utter_which_activity")]
+    return [Reply("utter_activity_details", suggestions.details(activity, turn.language))]
 
 
 def which_activity(turn: Turn, listed: list[str] | None = None) -> Activity | None:

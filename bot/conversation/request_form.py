@@ -1,5 +1,6 @@
 """The request form: which slot to ask next, how to read an answer, how to check it."""
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -320,12 +321,25 @@ def _acknowledge_change(slot: str, result: Validation, turn: Turn) -> None:
     )
 
 
+_ALL_OF_THEM = re.compile(
+    r"\b(?:all|both|several|every|tous|toutes|les trois|plusieurs|todos|todas|las tres"
+    r"|los tres|varias|varios|ambos|ambas)\b"
+)
+
+
 def _need_area(value: Any, turn: Turn) -> Validation:
     if value in NEED_AREAS:
         return Validation({"need_area": value})
     areas = extract.need_areas(str(value))
     if areas:
         return Validation({"need_area": areas[0]})
+    if (
+        extract.unsure(str(value))
+        or _leaves_it_open(str(value))
+        or _ALL_OF_THEM.search(fold(str(value)))
+    ):
+        # "Not sure", "all of them": the form needs one; say how to choose.
+        return Validation({"need_area": None}, [Reply("utter_need_area_unsure")])
     return Validation({"need_area": None}, [Reply("utter_invalid_need_area")])
 
 
@@ -396,7 +410,7 @@ def _activity_choice(value: Any, turn: Turn) -> Validation:
         return Validation({"activity_choice": None}, [Reply("utter_unknown_activity")])
     if text == DETAILS:
         # The same answer as the "tell me more" rule gives when the NLU hears the question.
-        return Validation({"activity_choice": None}, [catalogue_questions.details_reply(turn)])
+        return Validation({"activity_choice": None}, catalogue_questions.details_replies(turn))
     return Validation({"activity_choice": None}, [Reply("utter_invalid_activity_choice")])
 
 

@@ -304,8 +304,21 @@ _DETAILS = re.compile(
 )
 
 
+# "What's the difference between the first and the second?": details of both, never a pick.
+_COMPARE = re.compile(
+    r"\b(?:difference|differences|differ|compare|comparing|comparison|which is better"
+    r"|difference entre|comparer|comparaison|laquelle est la meilleure|lequel est le meilleur"
+    r"|diferencia|diferencias|comparar|comparacion|cual es mejor)\b"
+)
+
+
+def compares(text: str) -> bool:
+    return bool(_COMPARE.search(fold(text).replace("'", " ")))
+
+
 def asks_details(text: str) -> bool:
-    return bool(_DETAILS.search(fold(text).replace("'", " ")))
+    folded = fold(text).replace("'", " ")
+    return bool(_DETAILS.search(folded) or _COMPARE.search(folded))
 
 
 # "What is COVAX exactly?", "qué es Pat-INFORMED?": a question about one activity when it

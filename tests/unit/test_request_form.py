@@ -670,3 +670,18 @@ async def test_an_answer_that_leaves_things_open_is_no_office(text: str) -> None
     values, said = await answer("institution", text, slots={"member": "Zimbabwe"})
     assert values.get("institution") is None
     assert "utter_invalid_institution" in said
+
+
+@pytest.mark.parametrize(
+    "text", ["not sure", "all of them", "je ne sais pas, un peu tout", "las tres"]
+)
+async def test_an_unsure_answer_at_the_need_area_question_is_told_how_to_choose(text: str) -> None:
+    values, said = await answer("need_area", text)
+    assert values.get("need_area") is None
+    assert said == ["utter_need_area_unsure"]
+
+
+async def test_an_off_topic_answer_at_the_need_area_question_is_asked_again() -> None:
+    values, said = await answer("need_area", "yes, the first one")
+    assert values.get("need_area") is None
+    assert said == ["utter_invalid_need_area"]

@@ -629,3 +629,24 @@ async def test_a_member_asking_about_courses_is_not_listed_the_accession_program
     accession = get_catalogue().get("wto-accession-technical-assistance").title.en  # type: ignore[union-attr]
     assert accession in listed["accession_candidate"]
     assert accession not in listed["member"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "¿cuál es la diferencia entre la primera y la segunda?",
+        "what's the difference between the first and the second one?",
+        "quelle différence entre la première et la deuxième ?",
+    ],
+)
+async def test_comparing_two_shown_activities_describes_both_and_picks_none(text: str) -> None:
+    slots = NEED | {"requested_slot": "activity_choice", "suggested_activity_ids": VACCINE_BATCH}
+    events, said = await run(
+        ValidateRequestForm(),
+        tracker(
+            text, intent="select_activity", slots=slots, previous=slots, active_loop="request_form"
+        ),
+    )
+    assert not [e for e in events if e.get("name") == "selected_activity_ids" and e["value"]]
+    assert responses(said) == ["utter_activity_details", "utter_activity_details"]
+    assert [m["activity_id"] for m in said] == VACCINE_BATCH[:2]
