@@ -465,7 +465,7 @@ def _member(value: Any, turn: Turn) -> Validation:
                 }
             )
     if match is None:
-        name = _a_persons_name(str(value))
+        name = a_persons_name(str(value))
         if name is not None and turn.slot("requester_name") is None:
             # "Ion Popescu" at the government question: kept as the name, government asked again.
             return Validation(
@@ -510,7 +510,7 @@ def _ordinary_words() -> frozenset[str]:
     return frozenset(said - extract.NAME_PARTICLES)
 
 
-def _a_persons_name(text: str) -> str | None:
+def a_persons_name(text: str) -> str | None:
     """The delegate's own name typed at the office question ("Rahul Sharma", "Dr. Ana
     Pérez"): two to four capitalised words that name no office, government or organization
     and are none of the catalogue's words; or anything introduced as a name."""
@@ -548,7 +548,7 @@ def _institution(value: Any, turn: Turn) -> Validation:
         or (not _an_office(text) and (extract.unsure(text) or _leaves_it_open(text)))
     ):
         return Validation({"institution": None}, [Reply("utter_invalid_institution")])
-    name = _a_persons_name(str(value))
+    name = a_persons_name(str(value))
     if name is not None:
         if turn.slot("requester_name") is None:
             # Kept as the name (not asked again); the office is asked once more. Sending the
@@ -572,7 +572,7 @@ def _requester_name(value: Any, turn: Turn) -> Validation:
 
 def _email(value: Any, turn: Turn) -> Validation:
     email = extract.email_in(str(value))
-    name = _a_persons_name(str(value)) if email is None else None
+    name = a_persons_name(str(value)) if email is None else None
     current = turn.slot("requester_name")
     if name is not None and current and fold(name) != fold(str(current)):
         # "Amina López" after "Amina": the full name, a correction; the email is asked again.

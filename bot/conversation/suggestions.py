@@ -424,8 +424,13 @@ def finished(turn: Turn) -> str | None:
         or _CONTINUE.search(text)
         or extract.ends_choosing(text)
         or _done_answer(text)
-        # "je ne sais pas trop, vous pouvez choisir pour moi ?": the secretariats will advise.
-        or extract.unsure(turn.text)
+        # "je ne sais pas trop, vous pouvez choisir pour moi ?": the secretariats will advise;
+        # not "we don't know how to get them registered", which says more about the need.
+        or (
+            extract.unsure(turn.text)
+            and not extract.topics(turn.text)
+            and not extract.need_areas(turn.text)
+        )
     ):
         return DONE if turn.slot("selected_activity_ids") else NONE
     return None

@@ -178,9 +178,32 @@ def _who_is_writing(turn: Turn, requested: str | None, *, correcting: bool) -> d
     if office and (turn.slot("institution") is None or correcting):
         if office != turn.slot("institution"):
             updates["institution"] = office
-    if turn.slot("requester_name") is None and (name := extract.name_in_sentence(turn.text)):
+    if turn.slot("requester_name") is None and (
+        name := extract.name_in_sentence(turn.text) or _name_in_a_list(turn.text)
+    ):
         updates["requester_name"] = name
     return updates
+
+
+_LIST_SEPARATOR = re.compile(r"\s*(?:[,;\n|]|\s[-–—]\s)\s*")
+
+
+def _name_in_a_list(text: str) -> str | None:
+    """A person's name among details listed like a signature: "Kenya, Ministry of Health,
+    John Otieno, john.otieno@health.go.ke - we need…" (at least two other details listed)."""
+    from bot.conversation.request_form import a_persons_name  # the form reads this module
+
+    parts = [p for p in _LIST_SEPARATOR.split(text) if p]
+    if len(parts) < 3:
+        return None
+    directory = get_directory()
+    others = sum(
+        1
+        for p in parts
+        if extract.email_in(p) or extract.institution(p) or directory.find_in_text(p)
+    )
+    names = [n for p in parts if (n := a_persons_name(p)) is not None]
+    return names[0] if others >= 2 and len(names) == 1 else None
 
 
 def _member_in(turn: Turn) -> str | None:

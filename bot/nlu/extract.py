@@ -15,7 +15,7 @@ from bot.nlu.lexicon import (
     organizations_lexicon,
     topic_matcher,
 )
-from bot.nlu.text import clip, fold, words
+from bot.nlu.text import clip, fold, fold_positions, words
 
 ORGANIZATIONS = ("WHO", "WIPO", "WTO")
 EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
@@ -370,7 +370,10 @@ def text_span(text: str, folded: str, start: int, end: int) -> str:
     """Map a span of `fold(text)` back onto the original text when lengths line up."""
     if len(fold(text)) == len(folded) and len(text) == len(folded):
         return text[start:end].strip()
-    # Accents or spaces changed the length; the folded words are still a faithful answer.
+    # Spaces or a dash changed the length ("Kenya - Ministry of Health"): line them up.
+    positions = fold_positions(text) if fold(text) == folded else None
+    if positions is not None and start < end <= len(positions):
+        return text[positions[start] : positions[end - 1] + 1].strip()
     return folded[start:end].strip().title()
 
 

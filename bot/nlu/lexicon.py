@@ -136,17 +136,23 @@ IGNORED = "not_a_topic"
 
 
 @cache
+def _ignored() -> frozenset[str]:
+    """Phrases read as no topic and no need area ("we don't know how to…" is no know-how)."""
+    return frozenset(_load("topics").get(IGNORED, {}).get("all", []))
+
+
+@cache
 def need_area_matcher() -> PhraseMatcher:
     data = _load("need_areas")
     weak = {t for langs in data.values() for t in langs.get("weak", [])}
-    return PhraseMatcher(_by_label(data, skip={"weak"}), weak=weak)
+    return PhraseMatcher(_by_label(data, skip={"weak"}), weak=weak, ignore=set(_ignored()))
 
 
 @cache
 def topic_matcher() -> PhraseMatcher:
-    data = _load("topics")
-    ignore = set(data.pop(IGNORED, {}).get("all", []))
-    return PhraseMatcher(_by_label(data), ignore=ignore)
+    data = dict(_load("topics"))
+    data.pop(IGNORED, None)
+    return PhraseMatcher(_by_label(data), ignore=set(_ignored()))
 
 
 def field_matcher() -> PhraseMatcher:

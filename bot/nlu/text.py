@@ -14,6 +14,35 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", stripped.lower().replace("-", " ")).strip()
 
 
+def fold_positions(text: str) -> list[int] | None:
+    """For each character of `fold(text)`, the index in `text` it comes from; None when the
+    two cannot be lined up (a character that folds into several, such as a ligature)."""
+    pieces: list[tuple[str, int]] = []
+    for index, ch in enumerate(text):
+        for part in fold_char(ch):
+            pieces.append((part, index))
+    out: list[int] = []
+    folded: list[str] = []
+    for part, index in pieces:
+        if part.isspace():
+            if not folded or folded[-1] == " ":
+                continue
+            part = " "
+        folded.append(part)
+        out.append(index)
+    while folded and folded[-1] == " ":
+        folded.pop()
+        out.pop()
+    return out if "".join(folded) == fold(text) else None
+
+
+def fold_char(ch: str) -> str:
+    """One character as `fold` turns it (before spaces are collapsed)."""
+    decomposed = unicodedata.normalize("NFKD", ch.translate(_APOSTROPHES))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.lower().replace("-", " ")
+
+
 def words(text: str) -> list[str]:
     """The folded words of `text` (letters and digits only)."""
     return re.findall(r"[a-z0-9]+", fold(text))

@@ -368,3 +368,21 @@ def test_an_office_name_goes_on_past_and_when_its_next_word_is_capitalised(
     text: str, office: str
 ) -> None:
     assert extract.institution(text) == office
+
+
+def test_not_knowing_how_names_no_need_area() -> None:
+    # "know-how" is a related technology; "we don't know how to…" is not.
+    assert extract.need_areas("we dont know how to get them registered quickly") == []
+    assert extract.need_areas("we need manufacturing know-how") == ["technologies"]
+
+
+@pytest.mark.parametrize(
+    ("text", "office"),
+    [
+        # A dash or double spaces change the folded text's length: the office is still as typed.
+        ("Kenya - Ministry of Health - we need vaccines", "Ministry of Health"),
+        ("Sénégal  -  Ministère de la Santé, on a besoin de vaccins", "Ministère de la Santé"),
+    ],
+)
+def test_an_office_keeps_its_spelling_when_spacing_changes(text: str, office: str) -> None:
+    assert extract.institution(text) == office

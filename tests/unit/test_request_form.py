@@ -634,6 +634,44 @@ async def test_unsure_while_choosing_leaves_the_choice_to_the_secretariats(text:
     assert "utter_secretariats_will_advise" in said
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we dont know how to get them registered quickly",
+        "no sabemos cómo registrar las vacunas",
+        "nous ne savons pas comment les faire enregistrer",
+    ],
+)
+async def test_not_knowing_how_to_do_something_while_choosing_is_more_about_the_need(
+    text: str,
+) -> None:
+    turn = Turn.from_tracker(
+        tracker(
+            text,
+            intent="inform",
+            active_loop="request_form",
+            slots={"requested_slot": "activity_choice", "need_area": "vaccines"},
+        )
+    )
+    assert understand(turn).get("need_area") in (None, "vaccines")  # no "know-how": no area
+    values, said = await answer(
+        "activity_choice",
+        text,
+        slots={
+            "need_area": "vaccines",
+            "topics": ["regulation"],
+            "description": f"i need help with vaccines\n{text}",
+            "suggested_activity_ids": [
+                "who-lot-release-tools",
+                "who-mi4a-vaccine-market-information",
+            ],
+        },
+        previous={"need_area": "vaccines", "description": "i need help with vaccines"},
+    )
+    assert "utter_secretariats_will_advise" not in said
+    assert values.get("activity_choice") != "none"
+
+
 async def test_a_persons_name_at_the_government_question_is_kept_as_the_name() -> None:
     values, said = await answer("member", "Ion Popescu")
     assert values["member"] is None and values["requester_name"] == "Ion Popescu"

@@ -460,3 +460,29 @@ def test_organizations_changed_at_the_summary_take_the_new_value(
         )
     )
     assert updates["organizations"] == orgs
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "office"),
+    [
+        (
+            "Kenya, Ministry of Health, John Otieno, john.otieno@health.go.ke - we need help "
+            "negotiating vaccine prices",
+            "John Otieno",
+            "Ministry of Health",
+        ),
+        ("Amina Diallo - Direction de la Pharmacie - Sénégal", "Amina Diallo", None),
+    ],
+)
+def test_a_name_listed_with_other_details_like_a_signature_is_the_name(
+    text: str, name: str, office: str | None
+) -> None:
+    updates = understand(turn(text, intent="describe_need", earlier_user_messages=0))
+    assert updates["requester_name"] == name
+    if office:
+        assert updates["institution"] == office  # as typed, though " - " changed the spacing
+
+
+def test_capitalised_words_listed_with_an_office_are_not_a_name() -> None:
+    text = "Kenya, Ministry of Health, Vaccine Unit, we need help"
+    assert "requester_name" not in understand(turn(text, intent="describe_need"))
