@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from bot.catalogue.index import index_for
 from bot.catalogue.intents import read_intents
 from bot.catalogue.labels import FORMAT_LABELS, PAST_NOTE, label
 from bot.catalogue.loader import get_catalogue
@@ -90,7 +91,7 @@ def pick_from_results(turn: Turn) -> tuple[list[Reply], dict[str, Any]] | None:
     asks about one instead); None when it is neither."""
     listed = listed_results(turn)
     if listed is None:
-        return None
+        return None if turn.is_payload else _named_outside_a_list(turn)
     question, ids = listed
     words = turn.words_text
     if suggestions.asks_details(words):
@@ -102,6 +103,31 @@ def pick_from_results(turn: Turn) -> tuple[list[Reply], dict[str, Any]] | None:
     )
     if not chosen:
         return None
+    return _start_with(turn, question, ids, chosen)
+
+
+def _named_outside_a_list(turn: Turn) -> tuple[list[Reply], dict[str, Any]] | None:
+    """One activity called by its proper name with no list open: "¿Qué es el HTAP?" gets its
+    details, "me interesa el MPP para Ecuador" starts a request with it chosen."""
+    named = sorted(index_for(get_catalogue()).named(turn.text))
+    if len(named) != 1:
+        return None
+    words = turn.words_text
+    if (
+        suggestions.asks_details(words)
+        or suggestions.asks_what(words)
+        or extract.is_question(turn.text)
+    ):
+        return details_replies(turn, named), {}
+    if suggestions.takes_it(words) or turn.intent == "select_activity":
+        return _start_with(turn, turn.text, named, named)
+    return None
+
+
+def _start_with(
+    turn: Turn, question: str, ids: list[str], chosen: list[str]
+) -> tuple[list[Reply], dict[str, Any]]:
+    """The reply and the slots that start a request with `chosen` picked among `ids`."""
     catalogue = get_catalogue()
     activities = [a for a in (catalogue.get(i) for i in chosen) if a is not None]
     slots: dict[str, Any] = {

@@ -260,8 +260,27 @@ def just_described(turn: Turn) -> str | None:
     return None
 
 
+# "The first two", "les deux premiers", "las dos últimas": a count of the batch's ends.
+_COUNT = r"(two|three|deux|trois|dos|tres|2|3)"
+_FIRST = r"(?:first|premiers?|premieres?|primer[oa]s?)"
+_LAST_WORDS = r"(?:last|derniers?|dernieres?|ultim[oa]s?)"
+_FIRST_N = re.compile(rf"\b(?:{_COUNT}\s+{_FIRST}|{_FIRST}\s+{_COUNT})\b")
+_LAST_N = re.compile(rf"\b(?:{_COUNT}\s+{_LAST_WORDS}|{_LAST_WORDS}\s+{_COUNT})\b")
+_COUNTS = {"two": 2, "deux": 2, "dos": 2, "2": 2, "three": 3, "trois": 3, "tres": 3, "3": 3}
+
+
+def _ends_of(folded: str, batch: list[str]) -> list[str]:
+    if first := _FIRST_N.search(folded):
+        return batch[: _COUNTS[first.group(1) or first.group(2)]]
+    if last := _LAST_N.search(folded):
+        return batch[-_COUNTS[last.group(1) or last.group(2)] :]
+    return []
+
+
 def ordinal_choice(text: str, batch: list[str]) -> list[str]:
     tokens = set(words(text))
+    if ends := _ends_of(fold(text), batch):
+        return ends
     if (tokens & _ALL or _BOTH.search(fold(text))) and batch:
         return list(batch)
     chosen = [batch[i] for i, names in _ORDINALS.items() if tokens & names and i < len(batch)]

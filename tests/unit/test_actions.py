@@ -458,3 +458,30 @@ async def test_asking_about_an_item_of_a_catalogue_answer_is_no_pick() -> None:
     events, said = await run(ActionPickFromResults(), tr)
     assert events == [] and responses(said) == ["utter_activity_details"]
     assert ids[2] in str(said[0])  # the details are the third listed activity's
+
+
+@pytest.mark.parametrize(
+    ("text", "activity"),
+    [
+        ("Qué es el HTAP?", "who-health-technology-access-pool"),
+        ("y el MPP?", "who-mpp-covid-antiviral-licences"),
+        ("c'est quoi PATENTSCOPE", "wipo-patentscope-covid-index"),
+    ],
+)
+async def test_a_question_about_an_activity_called_by_its_name_gets_its_details(
+    text: str, activity: str
+) -> None:
+    events, said = await run(ActionHandleUnclear(), tracker(text, intent="nlu_fallback"))
+    assert events == [] and responses(said) == ["utter_activity_details"]
+    assert said[0]["activity_id"] == activity
+
+
+async def test_interest_in_an_activity_called_by_its_name_starts_the_request_with_it() -> None:
+    tr = tracker("me interesa el MPP para Ecuador", intent="select_activity")
+    tr.slots["language"] = "es"
+    events, said = await run(ActionPickFromResults(), tr)
+    assert responses(said) == ["utter_picked_from_results"]
+    assert events[-1] == {"event": "followup", "name": "request_form", "timestamp": None}
+    values = slot_values(events)
+    assert values["selected_activity_ids"] == ["who-mpp-covid-antiviral-licences"]
+    assert values["suggested_activity_ids"] == ["who-mpp-covid-antiviral-licences"]

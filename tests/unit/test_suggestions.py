@@ -650,3 +650,19 @@ async def test_comparing_two_shown_activities_describes_both_and_picks_none(text
     assert not [e for e in events if e.get("name") == "selected_activity_ids" and e["value"]]
     assert responses(said) == ["utter_activity_details", "utter_activity_details"]
     assert [m["activity_id"] for m in said] == VACCINE_BATCH[:2]
+
+
+@pytest.mark.parametrize(
+    ("text", "chosen"),
+    [
+        ("les deux premiers", ["a", "b"]),
+        ("the first two please", ["a", "b"]),
+        ("las dos últimas", ["b", "c"]),
+        ("both", ["a", "b", "c"]),
+        ("the second and the third", ["b", "c"]),
+    ],
+)
+def test_a_count_of_the_first_or_last_activities_picks_only_those(
+    text: str, chosen: list[str]
+) -> None:
+    assert suggestions.ordinal_choice(text, ["a", "b", "c"]) == chosen
