@@ -244,7 +244,9 @@ _OWN_BEFORE = re.compile(
     r"|(?:i am|i m|we are|we re) writing|(?:je vous|nous vous) ecri(?:s|vons)|escrib(?:o|imos)"
     # "llamo desde la misión de Perú", "calling from", "la mission du Sénégal"
     r"|calling|(?:le |les )?llam(?:o|amos)|habl(?:o|amos)|(?:je vous |nous vous )?appel(?:le|ons)"
-    r"|mis+ion (?:of|de|du|del|d))"
+    r"|mis+ion (?:of|de|du|del|d)"
+    # "Salut, c'est pour le Togo", "this is for Kenya": the government the request is for.
+    r"|c est pour|(?:this|it) is for|it s for|es para)"
     r"(?: (?:from|of|de|du|des|d|del|la|le|l|el|les|los|the|en|in|at|a|por|pour|desde|depuis))*"
     r"\s*$)"
 )

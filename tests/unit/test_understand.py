@@ -415,6 +415,8 @@ def test_an_office_word_close_to_a_country_name_is_not_a_government() -> None:
         ("Hola buenas, llamo desde la misión de Perú en Ginebra", "Peru"),
         ("Hi, calling from Ghana about vaccine patents and licensing", "Ghana"),
         ("Bonjour, ici la mission du Sénégal, nous avons une question sur les vaccins", "Senegal"),
+        ("Salut, c'est pour le Togo. On voudrait acheter des tests antigéniques", "Togo"),
+        ("Hello, this is for Kenya: we need help with vaccine procurement", "Kenya"),
     ],
 )
 def test_calling_from_or_the_mission_of_a_country_names_the_government(
