@@ -134,9 +134,10 @@ class Turn:
 
     @property
     def ends_choosing(self) -> bool:
-        """ "That's all" while picking suggested activities: done choosing, not goodbye."""
+        """ "That's all" while picking suggested activities: done choosing, not goodbye (nor
+        only thanks: "merci, c'est tout")."""
         return (
-            self.intent == "goodbye"
+            self.intent in ("goodbye", "thank")
             and self.requested_slot == "activity_choice"
             and extract.ends_choosing(self.text)
         )

@@ -279,7 +279,17 @@ def institution(text: str) -> str | None:
     for m in sorted((m for m in found if m), key=lambda m: -m.start()):
         if office := _office_at(text, folded, m):
             return office
-    return None
+    named = _PROPER_AGENCY.search(text)
+    return clip(named.group(1), 200) if named else None
+
+
+# An agency written as a proper name whose head word is also an everyday word, capitalised:
+# "the Jordan Food and Drug Administration", "Pharmacy and Poisons Board" (never "the
+# administration of vaccines").
+_PROPER_AGENCY = re.compile(
+    r"((?:(?!(?:The|Our|We|I|Hello|Dear)\b)[A-Z][\w'’-]*\s+(?:(?:and|of|for|&)\s+)?){1,5}"
+    r"(?:Administration|Board|Commission|Bureau|Service|Centre|Center|Unit))\b"
+)
 
 
 # The English head words a name can lead up to: "Zimbabwe Revenue Authority".

@@ -135,6 +135,12 @@ def test_institution_in_running_text(text: str, institution: str) -> None:
         ("I work for the Kenya Revenue Authority and we need help", "Kenya Revenue Authority"),
         ("Hello National Drug Authority here, we need vaccines", "National Drug Authority"),
         ("I am at the Ghana FDA office", "Ghana FDA office"),
+        # An agency whose head word is an everyday word counts when written as a proper name.
+        (
+            "I'm Dr. Farah Haddad from the Jordan Food and Drug Administration, we need help",
+            "Jordan Food and Drug Administration",
+        ),
+        ("Pharmacy and Poisons Board of Kenya here", "Pharmacy and Poisons Board"),
         # A correction in the same message: the office named after it.
         (
             "Ministry of Finance, actually no, it's the Zimbabwe Revenue Authority",
@@ -386,3 +392,7 @@ def test_not_knowing_how_names_no_need_area() -> None:
 )
 def test_an_office_keeps_its_spelling_when_spacing_changes(text: str, office: str) -> None:
     assert extract.institution(text) == office
+
+
+def test_an_everyday_head_word_in_lower_case_names_no_office() -> None:
+    assert extract.institution("we need help with the administration of vaccines") is None

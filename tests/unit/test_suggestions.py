@@ -136,6 +136,23 @@ async def test_none_of_these_and_continue_end_the_step() -> None:
     assert result["slots"]["activity_choice"] == "done"
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("merci c'est tout", "thank"),
+        ("thanks, that's all", "thank"),
+        ("gracias, eso es todo", "thank"),
+    ],
+)
+async def test_thanks_and_thats_all_while_choosing_ends_the_step(text: str, intent: str) -> None:
+    picked = {
+        "suggested_activity_ids": ["trilateral-ta-request"],
+        "selected_activity_ids": ["trilateral-ta-request"],
+    }
+    result = await choose(text, intent, slots=picked)
+    assert result["slots"]["activity_choice"] == "done"
+
+
 @pytest.mark.parametrize("text", ["that's all", "c'est tout", "eso es todo"])
 async def test_thats_all_while_choosing_ends_the_step_not_the_conversation(text: str) -> None:
     picked = {
