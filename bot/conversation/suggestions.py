@@ -296,7 +296,7 @@ def named_choice(text: str, batch: list[str]) -> list[str]:
     """An activity named by (part of) its title, among those just shown."""
     # Every title names its organizations: "WIPO only" names no activity.
     acronyms = extract.organization_acronyms()
-    not_names = acronyms | {f"l'{a}" for a in acronyms} | _ONLY
+    not_names = acronyms | {f"l'{a}" for a in acronyms} | _ONLY | _POLITE
     folded = " ".join(w for w in fold(text).split() if w not in not_names)
     if len(folded) < 4:
         return []
@@ -429,8 +429,17 @@ _DONE_ANSWERS = frozenset(
 )
 
 
+# Thanks and politeness around an answer: "merci, c'est tout", "ok thanks, that's it".
+_POLITE = frozenset(
+    {"merci", "beaucoup", "thanks", "thank", "you", "gracias", "muchas", "please", "svp", "ok"}
+    | {"okay", "porfavor", "por", "favor"}
+)
+
+
 def _done_answer(text: str) -> bool:
-    return _whole_answer(text) in _DONE_ANSWERS
+    whole = _whole_answer(text)
+    polite_aside = " ".join(w for w in words(text) if w not in _POLITE)
+    return whole in _DONE_ANSWERS or polite_aside in _DONE_ANSWERS
 
 
 def finished(turn: Turn) -> str | None:

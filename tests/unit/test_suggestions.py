@@ -145,12 +145,19 @@ async def test_none_of_these_and_continue_end_the_step() -> None:
     ],
 )
 async def test_thanks_and_thats_all_while_choosing_ends_the_step(text: str, intent: str) -> None:
+    chosen = ["wto-trade-facilitation-critical-medical-goods"]
     picked = {
-        "suggested_activity_ids": ["trilateral-ta-request"],
-        "selected_activity_ids": ["trilateral-ta-request"],
+        # "merci" is close to part of the first title's French ("commerce"): no pick of it.
+        "suggested_activity_ids": [
+            "wto-info-notes-medical-goods-tariffs",
+            "wto-vaccine-inputs-list-bottlenecks",
+            *chosen,
+        ],
+        "selected_activity_ids": chosen,
     }
     result = await choose(text, intent, slots=picked)
     assert result["slots"]["activity_choice"] == "done"
+    assert result["slots"].get("selected_activity_ids", chosen) == chosen
 
 
 @pytest.mark.parametrize("text", ["that's all", "c'est tout", "eso es todo"])
