@@ -157,8 +157,7 @@ def details_replies(turn: Turn, listed: list[str] | None = None) -> list[Reply]:
     the catalogue answer's ids, when the caller already has them); of each one named when
     they compare ("¿cuál es la diferencia entre la primera y la segunda?")."""
     if suggestions.compares(turn.words_text):
-        batch = suggestions.current_batch(turn) or listed or (listed_results(turn) or ("", []))[1]
-        named = suggestions.ordinal_choice(turn.words_text, batch)
+        named = suggestions.ordinal_choice(turn.words_text, _batch_in_view(turn, listed))
         catalogue = get_catalogue()
         compared = [a for a in (catalogue.get(i) for i in named) if a is not None]
         if len(compared) >= 2:
@@ -172,18 +171,23 @@ def details_replies(turn: Turn, listed: list[str] | None = None) -> list[Reply]:
     return [Reply("utter_activity_details", suggestions.details(activity, turn.language))]
 
 
+def _batch_in_view(turn: Turn, listed: list[str] | None) -> list[str]:
+    """The activities an ordinal points at: the suggestions on screen, else the catalogue
+    answer's list ("tell me more about the second" after one); `listed` when known."""
+    if batch := suggestions.current_batch(turn):
+        return batch
+    if listed is None:
+        answered = listed_results(turn)
+        listed = answered[1] if answered else []
+    return listed
+
+
 def which_activity(turn: Turn, listed: list[str] | None = None) -> Activity | None:
     catalogue = get_catalogue()
     for value in turn.entity_values("activity"):
         if (found := catalogue.get(value)) is not None:
             return found
-    batch = suggestions.current_batch(turn)
-    if not batch:
-        # "tell me more about the second" after a catalogue answer
-        if listed is None:
-            answered = listed_results(turn)
-            listed = answered[1] if answered else []
-        batch = listed
+    batch = _batch_in_view(turn, listed)
     words = " ".join([turn.words_text, *turn.entity_values("activity")])
     chosen = (
         suggestions.ordinal_choice(words, batch)

@@ -531,7 +531,7 @@ def a_persons_name(text: str) -> str | None:
 
 
 def _leaves_it_open(text: str) -> bool:
-    return extract.organizations(text, answer=True) == ["not_sure"]
+    return extract.organizations(text, answer=True) == [NOT_SURE]
 
 
 def _institution(value: Any, turn: Turn) -> Validation:

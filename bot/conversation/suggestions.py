@@ -437,9 +437,8 @@ _POLITE = frozenset(
 
 
 def _done_answer(text: str) -> bool:
-    whole = _whole_answer(text)
-    polite_aside = " ".join(w for w in words(text) if w not in _POLITE)
-    return whole in _DONE_ANSWERS or polite_aside in _DONE_ANSWERS
+    # Every answer above stays one once the politeness is set aside ("ok listo" -> "listo").
+    return " ".join(w for w in words(text) if w not in _POLITE) in _DONE_ANSWERS
 
 
 def finished(turn: Turn) -> str | None:

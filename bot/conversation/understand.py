@@ -79,10 +79,9 @@ def understand(turn: Turn) -> dict[str, Any]:
     if requested == "activity_choice":
         updates |= _kind_of_help_while_choosing(turn)
 
-    preferred = extract.preferred_organizations(text)
-    if correcting and requested != "organizations":
-        # "non attendez, changez l'organisation : OMS et OMPI": the new value, not the question.
-        preferred = _organizations_stated(text)
+    # "non attendez, changez l'organisation : OMS et OMPI": the new value, not the question.
+    restated = correcting and requested != "organizations"
+    preferred = _organizations_stated(text) if restated else extract.preferred_organizations(text)
     if preferred and requested != "organizations" and preferred != turn.slot("organizations"):
         # "I'd rather talk to WTO" at any step: the organizations question is then answered.
         updates["organizations"] = preferred
@@ -202,8 +201,10 @@ def _name_in_a_list(text: str) -> str | None:
         for p in parts
         if extract.email_in(p) or extract.institution(p) or directory.find_in_text(p)
     )
+    if others < 2:
+        return None
     names = [n for p in parts if (n := a_persons_name(p)) is not None]
-    return names[0] if others >= 2 and len(names) == 1 else None
+    return names[0] if len(names) == 1 else None
 
 
 def _member_in(turn: Turn) -> str | None:
@@ -219,8 +220,9 @@ def _member_in(turn: Turn) -> str | None:
             return found.member.name
     # Misspelt ("je suis du Senegall"): only where the words around say it is theirs, since a
     # typo match alone is weaker ("Indian vaccines" is not a delegate from India).
-    office = fold(extract.institution(text) or "")
-    for found in directory.find_misspelt(text):
+    misspelt = directory.find_misspelt(text)
+    office = fold(extract.institution(text) or "") if misspelt else ""
+    for found in misspelt:
         if fold(found.matched) in office:
             continue  # an office's own words ("Ministry of Finanse") name no government
         if _own_government(text, found.matched, answer_alone=False):

@@ -265,10 +265,8 @@ _INSTITUTION_STOP = re.compile(
 
 def _after_a_change_of_mind(folded: str) -> int:
     """Where the words after the last "actually"/"en fait"/"perdón" start (0 when none)."""
-    last = None
-    for last in _CHANGE_OF_MIND.finditer(folded):  # noqa: B007 - the last one is wanted
-        pass
-    return last.end() if last else 0
+    marks = list(_CHANGE_OF_MIND.finditer(folded))
+    return marks[-1].end() if marks else 0
 
 
 def institution(text: str) -> str | None:
@@ -301,9 +299,9 @@ _NOT_IN_A_NAME = frozenset(
 
 def _name_before(text: str, start: int) -> int:
     """Where the capitalised words naming an English office before its head word start."""
-    words = list(re.finditer(r"[^\W\d_][\w'-]*", text[:start]))
+    before = list(re.finditer(r"[^\W\d_][\w'-]*", text[:start]))
     begin = start
-    for word in reversed(words[-3:]):
+    for word in reversed(before[-3:]):
         if (
             not word.group()[0].isupper()
             or word.group().lower() in _NOT_IN_A_NAME
@@ -378,10 +376,11 @@ def institution_answer(text: str) -> str:
 
 def text_span(text: str, folded: str, start: int, end: int) -> str:
     """Map a span of `fold(text)` back onto the original text when lengths line up."""
-    if len(fold(text)) == len(folded) and len(text) == len(folded):
+    refolded = fold(text)
+    if len(refolded) == len(folded) and len(text) == len(folded):
         return text[start:end].strip()
     # Spaces or a dash changed the length ("Kenya - Ministry of Health"): line them up.
-    positions = fold_positions(text) if fold(text) == folded else None
+    positions = fold_positions(text) if refolded == folded else None
     if positions is not None and start < end <= len(positions):
         return text[positions[start] : positions[end - 1] + 1].strip()
     return folded[start:end].strip().title()

@@ -150,7 +150,7 @@ def need_area_matcher() -> PhraseMatcher:
 
 @cache
 def topic_matcher() -> PhraseMatcher:
-    data = dict(_load("topics"))
+    data = _load("topics")  # a fresh copy each time
     data.pop(IGNORED, None)
     return PhraseMatcher(_by_label(data), ignore=set(_ignored()))
 

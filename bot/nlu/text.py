@@ -9,9 +9,14 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 
 def fold(text: str) -> str:
     """Lower-case, strip accents, unify apostrophes and hyphens, collapse spaces."""
+    return _SPACES.sub(" ", _plain(text)).strip()
+
+
+def _plain(text: str) -> str:
+    """`fold` before spaces are collapsed: accents stripped, lower case, hyphens as spaces."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", stripped.lower().replace("-", " ")).strip()
+    return stripped.lower().replace("-", " ")
 
 
 def fold_positions(text: str) -> list[int] | None:
@@ -19,7 +24,7 @@ def fold_positions(text: str) -> list[int] | None:
     two cannot be lined up (a character that folds into several, such as a ligature)."""
     pieces: list[tuple[str, int]] = []
     for index, ch in enumerate(text):
-        for part in fold_char(ch):
+        for part in _plain(ch):
             pieces.append((part, index))
     out: list[int] = []
     folded: list[str] = []
@@ -34,13 +39,6 @@ def fold_positions(text: str) -> list[int] | None:
         folded.pop()
         out.pop()
     return out if "".join(folded) == fold(text) else None
-
-
-def fold_char(ch: str) -> str:
-    """One character as `fold` turns it (before spaces are collapsed)."""
-    decomposed = unicodedata.normalize("NFKD", ch.translate(_APOSTROPHES))
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return stripped.lower().replace("-", " ")
 
 
 def words(text: str) -> list[str]:

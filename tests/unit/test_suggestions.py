@@ -690,3 +690,9 @@ def test_a_count_of_the_first_or_last_activities_picks_only_those(
     text: str, chosen: list[str]
 ) -> None:
     assert suggestions.ordinal_choice(text, ["a", "b", "c"]) == chosen
+
+
+def test_every_done_answer_ends_the_step_with_or_without_thanks() -> None:
+    for done in suggestions._DONE_ANSWERS:
+        assert suggestions._done_answer(done), done
+        assert suggestions._done_answer(f"merci, {done} !"), done
