@@ -2,21 +2,20 @@
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
-from bot.catalogue.loader import get_catalogue
-from bot.catalogue.schema import LANGUAGES, TOPICS
+from bot.catalogue.schema import TOPICS
 from bot.catalogue.text import content_words
 from bot.conversation import catalogue_questions, suggestions
 from bot.conversation.introduction import is_introduction
+from bot.conversation.people import a_persons_name, an_office
 from bot.conversation.replies import Reply, echo
 from bot.conversation.turn import Turn
 from bot.conversation.understand import FREE_TEXT_SLOTS, NEED_AREAS
 from bot.i18n import field_label, join_values, value_label
 from bot.members import get_directory
 from bot.nlu import extract
-from bot.nlu.text import fold, words
+from bot.nlu.text import fold
 
 ORGANIZATIONS = ("WHO", "WIPO", "WTO")
 NOT_SURE = "not_sure"
@@ -414,29 +413,6 @@ def _activity_choice(value: Any, turn: Turn) -> Validation:
     return Validation({"activity_choice": None}, [Reply("utter_invalid_activity_choice")])
 
 
-# Words of an office's name, for an office given where the government is asked.
-_OFFICE_WORDS = frozenset(
-    {
-        *("service", "services", "board", "administration", "customs", "commission", "bureau"),
-        *("unit", "division", "centre", "center", "pharmacy", "stores", "douane", "douanes"),
-        *("servicio", "servicios", "administracion", "aduana", "aduanas", "comision", "unidad"),
-        *("centro", "farmacia", "cellule", "pharmacie", "centrale", "central", "cancilleria"),
-        *("ministry", "ministere", "ministerio", "authority", "autorite", "autoridad", "agency"),
-        *("agence", "agencia", "office", "oficina", "institute", "institut", "instituto"),
-        *("department", "departement", "departamento", "directorate", "direction", "direccion"),
-        *("council", "conseil", "consejo", "secretariat", "secretaria", "mission", "mision"),
-        *("laboratory", "laboratoire", "laboratorio", "lab", "labo", "hospital", "hopital"),
-        *("university", "universite", "universidad", "regulator", "regulateur", "regulador"),
-    }
-)
-
-
-def _an_office(text: str) -> bool:
-    """ "Ministry of Health", "State Customs Service": where the delegate works, typed at the
-    government question (which they often read as "which part of government")."""
-    return bool(extract.institution(text) or set(words(text)) & _OFFICE_WORDS)
-
-
 def _office_answer(value: Any) -> str:
     """An answer naming an office, without its lead-in ("I work at the") or end punctuation."""
     return extract.institution_answer(" ".join(str(value).split()).strip(" .,!"))
@@ -449,7 +425,7 @@ def _capitalised(text: str) -> str:
 def _member(value: Any, turn: Turn) -> Validation:
     match = get_directory().resolve(str(value))
     office = _office_answer(value)
-    if turn.slot("institution") is None and _an_office(office):
+    if turn.slot("institution") is None and an_office(office):
         if match is None:
             return Validation(
                 {"member": None, "member_status": None, "institution": _capitalised(office)},
@@ -496,40 +472,6 @@ def _just_a_country(text: str) -> bool:
     return match is not None and match.exact and fold(match.matched) == fold(text)
 
 
-@cache
-def _ordinary_words() -> frozenset[str]:
-    """Every word of the catalogue's texts in the three languages: words no name is made of
-    ("Santé Publique", "Health Products" are offices' words, not people's)."""
-    said: set[str] = set()
-    for activity in get_catalogue().activities:
-        for language in LANGUAGES:
-            said.update(words(activity.title.get(language)))
-            said.update(words(activity.summary.get(language)))
-            said.update(words(" ".join(getattr(activity.keywords, language))))
-        said.update(words(" ".join(activity.description.all_texts())))
-    return frozenset(said - extract.NAME_PARTICLES)
-
-
-def a_persons_name(text: str) -> str | None:
-    """The delegate's own name typed at the office question ("Rahul Sharma", "Dr. Ana
-    Pérez"): two to four capitalised words that name no office, government or organization
-    and are none of the catalogue's words; or anything introduced as a name."""
-    typed = extract.name_as_typed(text)
-    if typed is None or _an_office(text) or get_directory().find_in_text(text):
-        return None
-    name = extract.capitalised_name(typed)
-    if extract.says_a_name(text):
-        return name
-    parts = typed.split()
-    if not 2 <= len(parts) <= 4:
-        return None
-    if not all(p[:1].isupper() or fold(p) in extract.NAME_PARTICLES for p in parts):
-        return None
-    if set(words(name)) & _ordinary_words():
-        return None
-    return name
-
-
 def _leaves_it_open(text: str) -> bool:
     return extract.organizations(text, answer=True) == [NOT_SURE]
 
@@ -545,7 +487,7 @@ def _institution(value: Any, turn: Turn) -> Validation:
         or _just_a_country(text)
         or extract.only_organizations(text)  # which organizations to ask, not an office
         # "any of them is fine", "je ne sais pas": no office has such a name
-        or (not _an_office(text) and (extract.unsure(text) or _leaves_it_open(text)))
+        or (not an_office(text) and (extract.unsure(text) or _leaves_it_open(text)))
     ):
         return Validation({"institution": None}, [Reply("utter_invalid_institution")])
     name = a_persons_name(str(value))

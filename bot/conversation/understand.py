@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.conversation import suggestions
 from bot.conversation.introduction import is_introduction
+from bot.conversation.people import a_persons_name
 from bot.conversation.replies import Reply
 from bot.conversation.turn import REQUEST_FORM, STATUS_FORM, Turn
 from bot.members import get_directory
@@ -190,8 +191,6 @@ _LIST_SEPARATOR = re.compile(r"\s*(?:[,;\n|]|\s[-–—]\s)\s*")
 def _name_in_a_list(text: str) -> str | None:
     """A person's name among details listed like a signature: "Kenya, Ministry of Health,
     John Otieno, john.otieno@health.go.ke - we need…" (at least two other details listed)."""
-    from bot.conversation.request_form import a_persons_name  # the form reads this module
-
     parts = [p for p in _LIST_SEPARATOR.split(text) if p]
     if len(parts) < 3:
         return None

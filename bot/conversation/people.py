@@ -1,0 +1,65 @@
+"""Telling a person's name from an office's: both are capitalised words typed at a question."""
+
+from functools import cache
+
+from bot.catalogue.loader import get_catalogue
+from bot.catalogue.schema import LANGUAGES
+from bot.members import get_directory
+from bot.nlu import extract
+from bot.nlu.text import fold, words
+
+# Words of an office's name, for an office given where the government is asked.
+_OFFICE_WORDS = frozenset(
+    {
+        *("service", "services", "board", "administration", "customs", "commission", "bureau"),
+        *("unit", "division", "centre", "center", "pharmacy", "stores", "douane", "douanes"),
+        *("servicio", "servicios", "administracion", "aduana", "aduanas", "comision", "unidad"),
+        *("centro", "farmacia", "cellule", "pharmacie", "centrale", "central", "cancilleria"),
+        *("ministry", "ministere", "ministerio", "authority", "autorite", "autoridad", "agency"),
+        *("agence", "agencia", "office", "oficina", "institute", "institut", "instituto"),
+        *("department", "departement", "departamento", "directorate", "direction", "direccion"),
+        *("council", "conseil", "consejo", "secretariat", "secretaria", "mission", "mision"),
+        *("laboratory", "laboratoire", "laboratorio", "lab", "labo", "hospital", "hopital"),
+        *("university", "universite", "universidad", "regulator", "regulateur", "regulador"),
+    }
+)
+
+
+def an_office(text: str) -> bool:
+    """ "Ministry of Health", "State Customs Service": where the delegate works, typed at the
+    government question (which they often read as "which part of government")."""
+    return bool(extract.institution(text) or set(words(text)) & _OFFICE_WORDS)
+
+
+@cache
+def _ordinary_words() -> frozenset[str]:
+    """Every word of the catalogue's texts in the three languages: words no name is made of
+    ("Santé Publique", "Health Products" are offices' words, not people's)."""
+    said: set[str] = set()
+    for activity in get_catalogue().activities:
+        for language in LANGUAGES:
+            said.update(words(activity.title.get(language)))
+            said.update(words(activity.summary.get(language)))
+            said.update(words(" ".join(getattr(activity.keywords, language))))
+        said.update(words(" ".join(activity.description.all_texts())))
+    return frozenset(said - extract.NAME_PARTICLES)
+
+
+def a_persons_name(text: str) -> str | None:
+    """The delegate's own name typed at the office question ("Rahul Sharma", "Dr. Ana
+    Pérez"): two to four capitalised words that name no office, government or organization
+    and are none of the catalogue's words; or anything introduced as a name."""
+    typed = extract.name_as_typed(text)
+    if typed is None or an_office(text) or get_directory().find_in_text(text):
+        return None
+    name = extract.capitalised_name(typed)
+    if extract.says_a_name(text):
+        return name
+    parts = typed.split()
+    if not 2 <= len(parts) <= 4:
+        return None
+    if not all(p[:1].isupper() or fold(p) in extract.NAME_PARTICLES for p in parts):
+        return None
+    if set(words(name)) & _ordinary_words():
+        return None
+    return name
