@@ -428,3 +428,28 @@ def test_reasons_never_quote_who_is_asking(
     reasons = " ".join(s.reason for s in suggest(NeedQuery(text=text, language=language)))
     assert "mRNA vaccines" in reasons or "licencias obligatorias" in reasons
     assert [w for w in never if f"“{w}" in reasons or f"{w}”" in reasons] == []
+
+
+@pytest.mark.parametrize(
+    ("opening", "need", "language"),
+    [
+        (
+            "Bonjour, ici l'ambassade du Burkina Faso à Genève. ",
+            "Nous cherchons un appui pour les achats groupés de vaccins",
+            "fr",
+        ),
+        (
+            "Hello from the permanent mission of Bangladesh in Geneva. ",
+            "We need help to buy vaccines at a lower price",
+            "en",
+        ),
+    ],
+)
+def test_who_is_asking_does_not_change_what_is_suggested(
+    opening: str, need: str, language: str
+) -> None:
+    # The government and the mission's seat are the conversation's to read (an LDC status
+    # here), not words to match: "Burkina Faso" is named in example needs about LDC patents.
+    alone = NeedQuery(text=need, language=language, need_area="vaccines", ldc=True)
+    told = NeedQuery(text=opening + need, language=language, need_area="vaccines", ldc=True)
+    assert _ids(told) == _ids(alone)
