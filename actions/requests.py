@@ -11,7 +11,7 @@ from actions.common import contact_url, say, slot_events
 from bot.conversation import filing, suggestions
 from bot.conversation.replies import Reply, echo
 from bot.conversation.request_form import IDENTITY_SLOTS, REQUEST_FORM_SLOTS
-from bot.conversation.turn import REQUEST_FORM, Turn, answers_before_cancel
+from bot.conversation.turn import REQUEST_FORM, STATUS_FORM, Turn, answers_before_cancel
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +83,16 @@ class ActionCancelRequest(Action):
         turn = Turn.from_tracker(tracker)
         if turn.requested_slot == "activity_choice" and suggestions.removed(turn):
             return [FollowupAction(REQUEST_FORM)]
+        if turn.active_loop == STATUS_FORM:
+            # Only the look-up stops; a request's answers, if any, are not this form's.
+            say(dispatcher, [Reply("utter_status_stopped")])
+            return [ActiveLoop(None), SlotSet("requested_slot", None), *_status_forgotten()]
         say(dispatcher, [Reply("utter_cancelled")])
         return [ActiveLoop(None), SlotSet("requested_slot", None), *slot_events(_cleared())]
+
+
+def _status_forgotten() -> list[EventType]:
+    return [SlotSet(n, None) for n in ("status_reference", "status_email", "status_attempts")]
 
 
 class ActionResumeRequest(Action):

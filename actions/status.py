@@ -3,7 +3,7 @@
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -12,6 +12,9 @@ from bot.conversation import status
 from bot.conversation.replies import Reply, echo
 from bot.conversation.turn import STATUS_FORM, Turn
 from bot.nlu import extract
+
+# Emails tried for one look-up before the refusal is final: enough for a typo, too few to guess.
+EMAIL_TRIES = 3
 
 
 class ValidateStatusForm(FormValidationAction):
@@ -95,5 +98,21 @@ class ActionCheckStatus(Action):
             if not status.filed_here(reference, turn.sender_id):
                 say(dispatcher, [Reply("utter_status_later", {"reference": reference})])
                 return []
-        say(dispatcher, [status.answer(reference, turn, turn.slot("status_email"))])
-        return [SlotSet("status_reference", None), SlotSet("status_email", None)]
+        email = turn.slot("status_email")
+        reply = status.answer(reference, turn, email)
+        if reply.response == "utter_status_unavailable" and email is not None:
+            tries = int(turn.slot("status_attempts") or 0) + 1
+            if tries < EMAIL_TRIES:
+                # A mistyped email (or reference) is asked again rather than ending the look-up.
+                say(dispatcher, [Reply("utter_status_unavailable_retry", {"reference": reference})])
+                return [
+                    SlotSet("status_email", None),
+                    SlotSet("status_attempts", float(tries)),
+                    FollowupAction("status_form"),
+                ]
+        say(dispatcher, [reply])
+        return [
+            SlotSet("status_reference", None),
+            SlotSet("status_email", None),
+            SlotSet("status_attempts", None),
+        ]

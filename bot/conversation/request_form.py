@@ -13,9 +13,9 @@ from bot.conversation.replies import Reply, echo
 from bot.conversation.turn import Turn
 from bot.conversation.understand import FREE_TEXT_SLOTS, NEED_AREAS
 from bot.i18n import field_label, join_values, value_label
-from bot.members import get_directory
+from bot.members import MemberMatch, get_directory
 from bot.nlu import extract
-from bot.nlu.text import fold
+from bot.nlu.text import fold, words
 
 ORGANIZATIONS = ("WHO", "WIPO", "WTO")
 NOT_SURE = "not_sure"
@@ -332,6 +332,10 @@ def _need_area(value: Any, turn: Turn) -> Validation:
     areas = extract.need_areas(str(value))
     if areas:
         return Validation({"need_area": areas[0]})
+    # "The second one", "la primera": the buttons, in the order they are shown.
+    shown = suggestions.ordinal_choice(str(value), list(NEED_AREAS))
+    if len(shown) == 1 and len(words(str(value))) <= 5:
+        return Validation({"need_area": shown[0]})
     if (
         extract.unsure(str(value))
         or _leaves_it_open(str(value))
@@ -422,14 +426,41 @@ def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _a_listed_name(text: str, match: MemberMatch | None) -> str | None:
+    """A person's name typed with the office at the government question ("Jorge Peruzzi -
+    Ministerio de Salud"), or taken for a government: "Marie Kouassi" is two letters from
+    "Maurice", so a typo match that covers fewer words than the capitalised name it was found
+    in is the name."""
+    if match is not None and match.exact:
+        return None
+    for part in _LISTED.split(text):
+        name = a_persons_name(part)
+        if name is None:
+            continue
+        if match is None:
+            return name
+        if len(name.split()) > len(match.matched.split()):
+            if (found := get_directory().resolve(part)) and found.member == match.member:
+                return name
+    return None
+
+
+_LISTED = re.compile(r"\s*(?:[,;/()|\n]|\s[-–—]\s)\s*")
+
+
 def _member(value: Any, turn: Turn) -> Validation:
     match = get_directory().resolve(str(value))
+    name = _a_listed_name(str(value), match)
     office = _office_answer(value)
+    if name is not None:
+        match, office = None, extract.institution(str(value)) or office  # the name set apart
     if turn.slot("institution") is None and an_office(office):
         if match is None:
+            updates = {"member": None, "member_status": None, "institution": _capitalised(office)}
+            if name is not None and turn.slot("requester_name") is None:
+                updates["requester_name"] = name  # "Marie Kouassi, Ministère de la Santé"
             return Validation(
-                {"member": None, "member_status": None, "institution": _capitalised(office)},
-                [Reply("utter_office_noted", {"institution": echo(office, 80)})],
+                updates, [Reply("utter_office_noted", {"institution": echo(office, 80)})]
             )
         if match.exact and fold(office) != fold(match.matched):
             # "Ministry of Health of Ghana": the government, and where the delegate works.

@@ -243,9 +243,10 @@ _OWN_BEFORE = re.compile(
     # A correction of the government given before: "sorry, I meant Bolivia".
     r"|i meant|i mean|je voulais dire|je veux dire|quise decir|quiero decir|mejor dicho"
     r"|(?:i am|i m|we are|we re) writing|(?:je vous|nous vous) ecri(?:s|vons)|escrib(?:o|imos)"
-    # "llamo desde la misión de Perú", "calling from", "la mission du Sénégal"
+    # "llamo desde la misión de Perú", "calling from", "la mission du Sénégal", "la délégation
+    # de la Côte d'Ivoire", "the embassy of Nepal"
     r"|calling|(?:le |les )?llam(?:o|amos)|habl(?:o|amos)|(?:je vous |nous vous )?appel(?:le|ons)"
-    r"|mis+ion (?:of|de|du|del|d)"
+    r"|(?:mis+ion|delegation|embassy|ambassade|embajada) (?:of|de|du|del|d)"
     # "Salut, c'est pour le Togo", "this is for Kenya": the government the request is for.
     r"|c est pour|(?:this|it) is for|it s for|es para)"
     r"(?: (?:from|of|de|du|des|d|del|la|le|l|el|les|los|the|en|in|at|a|por|pour|desde|depuis))*"
@@ -331,7 +332,20 @@ def _from_buttons(turn: Turn) -> dict[str, Any]:
 def _describes_need(turn: Turn, requested: str | None) -> bool:
     if turn.intent in ("describe_need", "request_assistance") or turn.corrects_need:
         return True
-    return turn.intent == "inform" and requested in (None, "need_area", "focus")
+    if requested not in (None, "need_area", "focus") or _contact_details_only(turn.text):
+        return False
+    if turn.intent == "inform":
+        return True
+    # "quisiera información sobre licencias obligatorias" at the need-area question, which the
+    # NLU could not place: it names a kind of help, so it is the need, not lost.
+    return turn.intent == "nlu_fallback" and bool(extract.topics(turn.text))
+
+
+def _contact_details_only(text: str) -> bool:
+    """ "Nguyen Thi Lan", "lan.nguyen@moit.gov": who is writing, typed a question early, is no
+    part of the need's description."""
+    rest = extract.EMAIL.sub(" ", text).strip(" ,;.-")
+    return not rest or a_persons_name(rest) is not None
 
 
 def _kind_of_help_while_choosing(turn: Turn) -> dict[str, Any]:

@@ -283,6 +283,11 @@ def test_status_is_told_only_to_its_conversation_or_with_its_email(
     assert stranger.expecting == "status_email"
     stranger.say("someone@else.org")
     assert "I can't give the status" in stranger.text and "received" not in stranger.text
+    # A mistyped email is asked again; the right one then gets the status.
+    assert stranger.expecting == "status_email"
+    stranger.say("carlos.souza@inpi.gov.br")
+    assert f"{reference} is **received**" in stranger.text
+    assert stranger.expecting is None
 
 
 def test_human_handoff_and_odd_input_keep_the_conversation_going(delegate: Delegate) -> None:

@@ -4,14 +4,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from sqlalchemy import select
 
 from actions.catalogue import ActionPickFromResults
 from actions.forms import ActionAskConfirmed
 from actions.misc import ActionHandleUnclear, ActionHandoff, ActionOutOfScope
 from actions.requests import ActionCancelRequest, ActionResumeRequest, ActionSubmitRequest
-from actions.status import ActionCheckStatus, ValidateStatusForm
+from actions.status import EMAIL_TRIES, ActionCheckStatus, ValidateStatusForm
 from bot.conversation import catalogue_questions
 from bot.conversation.request_form import IDENTITY_SLOTS, REQUEST_FORM_SLOTS
 from bot.conversation.turn import Turn
@@ -161,6 +161,26 @@ async def test_cancel_clears_everything_and_leaves_the_form() -> None:
     assert responses(messages) == ["utter_cancelled"]
 
 
+async def test_stopping_a_status_look_up_forgets_it_and_offers_no_request_to_resume() -> None:
+    events, messages = await run(
+        ActionCancelRequest(),
+        tracker(
+            "never mind",
+            intent="cancel",
+            active_loop="status_form",
+            slots={"status_reference": "TA-2026-000001", "status_attempts": 1.0},
+        ),
+    )
+    assert responses(messages) == ["utter_status_stopped"]
+    assert events == [
+        ActiveLoop(None),
+        SlotSet("requested_slot", None),
+        SlotSet("status_reference", None),
+        SlotSet("status_email", None),
+        SlotSet("status_attempts", None),
+    ]
+
+
 async def test_status_is_told_to_the_conversation_that_filed_it(clean_store: str) -> None:
     _, filed = await run(
         ActionSubmitRequest(), tracker("yes", slots=complete_slots(), form_started_at=1.0)
@@ -174,7 +194,11 @@ async def test_status_is_told_to_the_conversation_that_filed_it(clean_store: str
     )
     assert responses(said) == ["utter_status"]
     assert said[0]["status"] == "received"
-    assert events == [SlotSet("status_reference", None), SlotSet("status_email", None)]
+    assert events == [
+        SlotSet("status_reference", None),
+        SlotSet("status_email", None),
+        SlotSet("status_attempts", None),
+    ]
 
 
 async def test_status_is_refused_to_others_without_the_right_email(clean_store: str) -> None:
@@ -192,7 +216,8 @@ async def test_status_is_refused_to_others_without_the_right_email(clean_store: 
             **other,
         ),
     )
-    assert responses(said) == ["utter_status_unavailable"]
+    # A mistyped email is asked again, with the reference kept.
+    assert responses(said) == ["utter_status_unavailable_retry"]
     _, said = await run(
         ActionCheckStatus(),
         tracker(
@@ -203,6 +228,36 @@ async def test_status_is_refused_to_others_without_the_right_email(clean_store: 
         ),
     )
     assert responses(said) == ["utter_status"]
+
+
+async def test_a_refused_email_is_asked_again_a_few_times_only(clean_store: str) -> None:
+    _, filed = await run(
+        ActionSubmitRequest(), tracker("yes", slots=complete_slots(), form_started_at=1.0)
+    )
+    reference = filed[0]["reference"]
+    slots = {"status_reference": reference, "status_email": "ama@moh.gov.gh"}
+    events, said = await run(
+        ActionCheckStatus(), tracker("ama@moh.gov.gh", sender_id="someone-else", slots=slots)
+    )
+    assert responses(said) == ["utter_status_unavailable_retry"]
+    assert events == [
+        SlotSet("status_email", None),
+        SlotSet("status_attempts", 1.0),
+        FollowupAction("status_form"),
+    ]
+    # The last try ends the look-up with the plain refusal, and forgets it.
+    events, said = await run(
+        ActionCheckStatus(),
+        tracker(
+            "ama2@moh.gov.gh",
+            sender_id="someone-else",
+            slots={**slots, "status_attempts": float(EMAIL_TRIES - 1)},
+        ),
+    )
+    assert responses(said) == ["utter_status_unavailable"]
+    assert (
+        SlotSet("status_reference", None) in events and SlotSet("status_attempts", None) in events
+    )
 
 
 async def status_reference_read(text: str, **slots: str) -> list[str | None]:

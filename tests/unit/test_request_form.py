@@ -681,6 +681,34 @@ async def test_a_persons_name_at_the_government_question_is_kept_as_the_name() -
     assert values["member"] is None and said == ["utter_invalid_member"]
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "office"),
+    [
+        # "Marie" is two letters from "Maurice" (Mauritius in French), "Chad" is a name too.
+        ("Marie Kouassi, Ministère de la Santé", "Marie Kouassi", "Ministère de la Santé"),
+        ("Marie Kouassi", "Marie Kouassi", None),
+        ("Jorge Peruzzi - Ministerio de Salud", "Jorge Peruzzi", "Ministerio de Salud"),
+    ],
+)
+async def test_a_name_a_few_letters_from_a_government_is_the_name(
+    text: str, name: str, office: str | None
+) -> None:
+    values, _ = await answer("member", text)
+    assert values["member"] is None
+    assert values["requester_name"] == name
+    assert values.get("institution") == office
+
+
+@pytest.mark.parametrize(
+    ("text", "member"), [("Costa Rika", "Costa Rica"), ("Maurise", "Mauritius")]
+)
+async def test_a_misspelt_government_of_as_many_words_is_still_the_government(
+    text: str, member: str
+) -> None:
+    values, _ = await answer("member", text)
+    assert values["member"] == member
+
+
 async def test_organizations_typed_at_the_office_question_are_the_organizations() -> None:
     turn = Turn.from_tracker(
         tracker(
@@ -720,6 +748,17 @@ async def test_an_unsure_answer_at_the_need_area_question_is_told_how_to_choose(
 
 
 async def test_an_off_topic_answer_at_the_need_area_question_is_asked_again() -> None:
-    values, said = await answer("need_area", "yes, the first one")
+    values, said = await answer("need_area", "yes, please go on")
     assert values.get("need_area") is None
     assert said == ["utter_invalid_need_area"]
+
+
+@pytest.mark.parametrize(
+    ("text", "area"),
+    [("the second one", "medicines"), ("la primera", "vaccines"), ("le dernier", "technologies")],
+)
+async def test_a_button_named_by_its_place_answers_the_need_area_question(
+    text: str, area: str
+) -> None:
+    values, _ = await answer("need_area", text)
+    assert values["need_area"] == area

@@ -248,6 +248,12 @@ def test_a_country_the_need_is_about_is_not_the_delegates_government(text: str) 
             "European Union",
         ),
         ("Good morning, I am a woman from Oman working on vaccine procurement rules", "Oman"),
+        # A delegation or an embassy of the government.
+        (
+            "bonjour, nous sommes la délégation de la Côte d'Ivoire, on a besoin de vaccins",
+            "Côte d'Ivoire",
+        ),
+        ("Good morning, this message comes from the Embassy of Nepal about oxygen", "Nepal"),
     ],
 )
 def test_the_delegates_own_government_in_running_text_is_taken(text: str, member: str) -> None:
@@ -459,3 +465,39 @@ def test_a_name_listed_with_other_details_like_a_signature_is_the_name(
 def test_capitalised_words_listed_with_an_office_are_not_a_name() -> None:
     text = "Kenya, Ministry of Health, Vaccine Unit, we need help"
     assert "requester_name" not in understand(turn(text, intent="describe_need"))
+
+
+def test_a_need_the_nlu_could_not_place_at_the_need_area_question_is_the_description() -> None:
+    updates = understand(
+        turn(
+            "quisiera informacion sobre licencias obligatorias",
+            intent="nlu_fallback",
+            active_loop="request_form",
+            slots={"requested_slot": "need_area", "language": "es"},
+        )
+    )
+    assert updates["description"] == "quisiera informacion sobre licencias obligatorias"
+    assert updates["topics"] == ["intellectual_property"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nguyen Thi Lan", {}),
+        ("lan.nguyen@moit.gov", {"email": "lan.nguyen@moit.gov"}),
+        ("Nguyen Thi Lan, lan.nguyen@moit.gov", {"email": "lan.nguyen@moit.gov"}),
+    ],
+)
+def test_contact_details_typed_at_the_need_area_question_are_not_added_to_the_need(
+    text: str, expected: dict[str, str]
+) -> None:
+    current = "We'd like to understand export restrictions on medical supplies"
+    updates = understand(
+        turn(
+            text,
+            intent="inform",
+            active_loop="request_form",
+            slots={"requested_slot": "need_area", "description": current},
+        )
+    )
+    assert {k: v for k, v in updates.items() if k != "requester_name"} == expected
