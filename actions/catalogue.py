@@ -26,10 +26,17 @@ class ActionAskActivityChoice(Action):
         selected = list(turn.slot("selected_activity_ids") or [])
         before = turn.previous_slots.get("selected_activity_ids") or []
         newly = [i for i in selected if i not in before]
+        dropped = [i for i in before if i not in selected]
+        if newly and dropped:
+            # "Non, plutôt le premier": one pick in place of the other.
+            replaced = _titled("utter_activity_replaced", newly, turn)
+            replaced.values["removed"] = _titles(dropped, turn)
+            say(dispatcher, [replaced])
+            return []
         if newly:
             say(dispatcher, [_added(newly, turn)])
             return []
-        if dropped := [i for i in before if i not in selected]:
+        if dropped:
             say(dispatcher, [_titled("utter_activity_removed", dropped, turn)])
             return []
         if not shown or suggestions.wants_more(turn) or suggestions.need_changed(turn):
@@ -61,9 +68,12 @@ def _added(ids: list[str], turn: Turn) -> Reply:
 
 
 def _titled(response: str, ids: list[str], turn: Turn) -> Reply:
+    return Reply(response, {"titles": _titles(ids, turn)}, _remaining_buttons(turn))
+
+
+def _titles(ids: list[str], turn: Turn) -> str:
     catalogue = get_catalogue()
-    titles = "; ".join(a.title.get(turn.language) for i in ids if (a := catalogue.get(i)))
-    return Reply(response, {"titles": titles}, _remaining_buttons(turn))
+    return "; ".join(a.title.get(turn.language) for i in ids if (a := catalogue.get(i)))
 
 
 def _pick_prompt(turn: Turn) -> Reply:
@@ -80,6 +90,24 @@ class ActionDescribeActivity(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         say(dispatcher, catalogue_questions.details_replies(Turn.from_tracker(tracker)))
+        return []
+
+
+class ActionAnswerPlatform(Action):
+    """ "What is this platform?"; or, when the question names an activity ("what does
+    Pat-INFORMED do?", "what does the second one do?"), that activity's details."""
+
+    def name(self) -> str:
+        return "action_answer_platform"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        turn = Turn.from_tracker(tracker)
+        if catalogue_questions.names_an_activity(turn):
+            say(dispatcher, catalogue_questions.details_replies(turn))
+        else:
+            say(dispatcher, [Reply("utter_platform")])
         return []
 
 

@@ -90,6 +90,8 @@ class ActionCheckStatus(Action):
     ) -> list[EventType]:
         turn = Turn.from_tracker(tracker)
         reference = turn.slot("status_reference") or status.reference_in(turn.text)
+        if reference is None and turn.active_loop and not status.asks_after_a_request(turn.text):
+            return []  # "2 and 3" while choosing: the form reads it, as a pick
         if reference is None:
             say(dispatcher, [Reply("utter_ask_status_reference")])
             return []

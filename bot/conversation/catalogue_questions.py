@@ -171,6 +171,17 @@ def details_replies(turn: Turn, listed: list[str] | None = None) -> list[Reply]:
     return [Reply("utter_activity_details", suggestions.details(activity, turn.language))]
 
 
+def names_an_activity(turn: Turn) -> bool:
+    """Whether the message names one activity: by its proper name ("Pat-INFORMED", "the
+    MPP"), or by its place or title in the list on screen."""
+    if len(index_for(get_catalogue()).named(turn.text)) == 1:
+        return True
+    batch = suggestions.current_batch(turn)
+    words = turn.words_text
+    chosen = suggestions.ordinal_choice(words, batch) or suggestions.named_choice(words, batch)
+    return len(chosen) == 1
+
+
 def _batch_in_view(turn: Turn, listed: list[str] | None) -> list[str]:
     """The activities an ordinal points at: the suggestions on screen, else the catalogue
     answer's list ("tell me more about the second" after one); `listed` when known."""

@@ -346,10 +346,18 @@ def _need_area(value: Any, turn: Turn) -> Validation:
     return Validation({"need_area": None}, [Reply("utter_invalid_need_area")])
 
 
+def _only_unsure(text: str) -> bool:
+    """ "Aucune idée", "not sure, something with vaccines": unsure, and saying little else; not
+    "we want to make them ourselves but don't know where to start", which is the need."""
+    if not extract.unsure(text) or extract.topics(text):
+        return False
+    return len(content_words(extract.without_unsure(text))) <= 3
+
+
 def _description(value: Any, turn: Turn) -> Validation:
     text = str(value).strip()
     area = turn.slot("need_area")
-    if area in NEED_AREAS and extract.unsure(text) and turn.requested_slot == "description":
+    if area in NEED_AREAS and _only_unsure(text) and turn.requested_slot == "description":
         # "Aucune idée": the area is all there is; the kind of help is asked next.
         return Validation({"description": value_label(area, turn.language)})
     if turn.requested_slot == "description" and _a_question_about_nothing(text):
@@ -403,7 +411,10 @@ def _activity_choice(value: Any, turn: Turn) -> Validation:
         return Validation({"activity_choice": None})
     if text.startswith(PICK):
         chosen = list(turn.slot("selected_activity_ids") or [])
-        chosen += [i for i in text.removeprefix(PICK).split(",") if i not in chosen]
+        new = [i for i in text.removeprefix(PICK).split(",") if i not in chosen]
+        if new and chosen and suggestions.replaces(turn.words_text):
+            chosen.pop()  # "non, plutôt le premier": the last pick gives way
+        chosen += new
         return Validation({"activity_choice": None, "selected_activity_ids": chosen})
     if text.startswith(REMOVE):
         dropped = set(text.removeprefix(REMOVE).split(","))

@@ -7,6 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.conversation.replies import Reply
 from bot.conversation.turn import Turn
 from bot.i18n import value_label
+from bot.nlu.text import fold
 from bot.store import crud
 from bot.store.db import unit_of_work
 
@@ -17,6 +18,21 @@ def reference_in(text: str) -> str | None:
     """A request reference in `text`, normalised to TA-YYYY-NNNNNN."""
     m = REFERENCE.search(text)
     return f"TA-{m.group(1)}-{int(m.group(2)):06d}" if m else None
+
+
+# Words that ask after a request: without them (or a reference), a message the NLU read as a
+# status question ("2 and 3", with its digits) is something else.
+_ASKS_AFTER = re.compile(
+    r"\b(?:status|update|news|progress|happened|where is|check|track|still open|assigned"
+    r"|my request|ma demande|mi solicitud|mi tramite|mi pedido|en que (?:va|quedo)|como va"
+    r"|etat|suivi|nouvelles|avancement|ou en est|en est"
+    r"|estado|novedad\w*|avance|seguimiento|paso con|donde esta)\b"
+)
+
+
+def asks_after_a_request(text: str) -> bool:
+    """Whether `text` asks what became of a request (a reference, or the words for it)."""
+    return reference_in(text) is not None or bool(_ASKS_AFTER.search(fold(text)))
 
 
 def filed_here(reference: str, sender_id: str) -> bool:

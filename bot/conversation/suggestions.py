@@ -277,6 +277,20 @@ def _ends_of(folded: str, batch: list[str]) -> list[str]:
     return []
 
 
+# "Too", "aussi", "también": a pick added to the others, whatever else the words say.
+_AS_WELL = re.compile(r"\b(?:too|also|as well|aussi|egalement|en plus|tambien|ademas)\b")
+_LEADING_NO = re.compile(r"^\s*(?:no|non|nope|nah)\b")
+
+
+def replaces(text: str) -> bool:
+    """A pick that takes the place of the one made just before: "non, plutôt le premier",
+    "actually the third instead", "no, mejor la segunda"; not "no, the first one too"."""
+    folded = fold(text)
+    if _AS_WELL.search(folded):
+        return False
+    return extract.changes_mind(text) or bool(_LEADING_NO.search(folded))
+
+
 def ordinal_choice(text: str, batch: list[str]) -> list[str]:
     tokens = set(words(text))
     if ends := _ends_of(fold(text), batch):

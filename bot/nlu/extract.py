@@ -48,6 +48,11 @@ def unsure(text: str) -> bool:
     return bool(_UNSURE.search(fold(text).replace("'", " ")))
 
 
+def without_unsure(text: str) -> str:
+    """`text` folded, without the words that say the delegate does not know."""
+    return _UNSURE.sub(" ", fold(text).replace("'", " "))
+
+
 # A message opening with one of these words, or carrying a question mark, asks something.
 _QUESTION_START = re.compile(
     r"^(?:what|why|how|when|who|where|which|whom|whose|is|are|can|could|do|does|will|would"
@@ -242,11 +247,13 @@ _INSTITUTION_HEAD = (
     r"(?:ministry|ministere|ministerio|department|departement|departamento|office|oficina"
     r"|agency|agence|agencia|authority|autorite|autoridad|institute|institut|instituto"
     r"|directorate|direction|direccion|permanent mission|mission permanente|mision permanente"
-    r"|national regulatory authority|secretariat|secretaria|council|conseil|consejo)"
+    r"|national regulatory authority|secretariat|secretaria|council|conseil|consejo"
+    # The foreign ministry, by its other names.
+    r"|cancilleria|chancellerie)"
 )
 # "Trade ministry of Viet Nam", "Health ministry": the portfolio may come first in English.
 _PORTFOLIO = (
-    r"(?:trade|health|commerce|industry|finance|economy|foreign affairs|science|justice"
+    r"(?:trade|health|commerce|industry|finance|economy|foreign affairs|foreign|science|justice"
     r"|agriculture|planning|public health|trade and industry|health and social care) "
 )
 _INSTITUTION = re.compile(

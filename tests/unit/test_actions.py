@@ -1,9 +1,11 @@
 """Custom actions, run as the action server runs them; whole event lists asserted."""
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from sqlalchemy import select
 
@@ -12,7 +14,7 @@ from actions.forms import ActionAskConfirmed
 from actions.misc import ActionHandleUnclear, ActionHandoff, ActionOutOfScope
 from actions.requests import ActionCancelRequest, ActionResumeRequest, ActionSubmitRequest
 from actions.status import EMAIL_TRIES, ActionCheckStatus, ValidateStatusForm
-from bot.conversation import catalogue_questions
+from bot.conversation import catalogue_questions, status
 from bot.conversation.request_form import IDENTITY_SLOTS, REQUEST_FORM_SLOTS
 from bot.conversation.turn import Turn
 from bot.conversation.understand import understand
@@ -540,3 +542,33 @@ async def test_interest_in_an_activity_called_by_its_name_starts_the_request_wit
     values = slot_values(events)
     assert values["selected_activity_ids"] == ["who-mpp-covid-antiviral-licences"]
     assert values["suggested_activity_ids"] == ["who-mpp-covid-antiviral-licences"]
+
+
+def _check_status_examples() -> list[str]:
+    found = []
+    for path in sorted(Path("data/nlu").glob("*/*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            if block.get("intent") == "check_status":
+                for line in block["examples"].splitlines():
+                    found.append(re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", line.strip()[2:]))
+    return [text for text in found if text]
+
+
+def test_every_status_question_taught_to_the_nlu_is_read_as_one() -> None:
+    examples = _check_status_examples()
+    assert len(examples) > 30
+    assert [t for t in examples if not status.asks_after_a_request(t)] == []
+
+
+async def test_digits_read_as_a_status_question_while_choosing_are_left_to_the_form() -> None:
+    # "2 and 3" has a reference's digits; the NLU may read it as check_status.
+    events, said = await run(
+        ActionCheckStatus(),
+        tracker(
+            "2 and 3",
+            intent="check_status",
+            active_loop="request_form",
+            slots={"requested_slot": "activity_choice"},
+        ),
+    )
+    assert events == [] and said == []

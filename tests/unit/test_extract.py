@@ -368,6 +368,12 @@ def test_not_knowing_how_is_not_a_need_for_know_how() -> None:
         ),
         ("I work at the Ministry of Health and we need vaccines", "Ministry of Health"),
         ("I am at the Ministry of Health and The WHO office said so", "Ministry of Health"),
+        # The foreign ministry by its other names.
+        ("Hola, trabajo en la cancillería de Moldavia", "cancillería de Moldavia"),
+        (
+            "I work at the foreign ministry of Moldova and we need help",
+            "foreign ministry of Moldova",
+        ),
     ],
 )
 def test_an_office_name_goes_on_past_and_when_its_next_word_is_capitalised(

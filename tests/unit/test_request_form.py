@@ -455,6 +455,18 @@ async def test_not_knowing_what_to_describe_leads_to_the_kind_of_help(
     assert order[:3] == ["need_area", "description", "focus"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we want to make them ourselves but dont know where to start, we have no factory",
+        "no sabemos cómo importar las vacunas, la aduana las retiene",
+    ],
+)
+async def test_a_need_that_says_where_the_delegate_is_stuck_is_the_description(text: str) -> None:
+    values, _ = await answer("description", text, slots={"need_area": "vaccines"})
+    assert values["description"] == text
+
+
 async def test_a_kind_of_help_named_while_choosing_brings_new_suggestions() -> None:
     from bot.conversation.understand import understand
 

@@ -4,7 +4,12 @@ from typing import Any
 
 import pytest
 
-from actions.catalogue import ActionAskActivityChoice, ActionDescribeActivity, ActionSearchCatalogue
+from actions.catalogue import (
+    ActionAnswerPlatform,
+    ActionAskActivityChoice,
+    ActionDescribeActivity,
+    ActionSearchCatalogue,
+)
 from actions.forms import ValidateRequestForm
 from actions.misc import ActionGoodbyePending
 from bot.catalogue.loader import get_catalogue
@@ -436,6 +441,33 @@ async def test_what_is_an_activity_on_screen_gives_its_details_not_a_pick(
     assert said[0]["activity_id"] == described
 
 
+@pytest.mark.parametrize(
+    ("text", "said", "described"),
+    [
+        # Rasa hears "what does … do?" as a question about the platform itself.
+        ("what does pat-informed do?", "utter_activity_details", "wipo-pat-informed"),
+        (
+            "what does the second one do?",
+            "utter_activity_details",
+            "who-mpp-covid-antiviral-licences",
+        ),
+        ("what does this platform do?", "utter_platform", None),
+    ],
+)
+async def test_a_platform_question_naming_an_activity_gets_its_details(
+    text: str, said: str, described: str | None
+) -> None:
+    slots = NEED | {"requested_slot": "activity_choice", "suggested_activity_ids": PATENT_BATCH}
+    _, messages = await run(
+        ActionAnswerPlatform(),
+        tracker(
+            text, intent="ask_platform", slots=slots, previous=slots, active_loop="request_form"
+        ),
+    )
+    assert responses(messages) == [said]
+    assert messages[0].get("activity_id") == described
+
+
 async def test_a_question_naming_no_activity_on_screen_is_not_answered_with_details() -> None:
     slots = {"suggested_activity_ids": VACCINE_BATCH}
     result = await choose("what is the difference?", "nlu_fallback", slots=slots)
@@ -576,6 +608,49 @@ async def test_a_choice_can_be_taken_back(text: str, intent: str, kept: list[int
     )
     assert result["slots"]["selected_activity_ids"] == [shown[i] for i in kept]
     assert result["slots"]["activity_choice"] is None  # still choosing
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "kept"),
+    [
+        # The second was picked just before; the delegate changes their mind.
+        ("non plutot le premier", "select_activity", [0]),
+        ("actually the third one instead", "select_activity", [2]),
+        ("no, mejor la tercera", "select_activity", [2]),
+        # Added to it, not in its place.
+        ("no wait, the first one too", "select_activity", [1, 0]),
+        ("and the first", "select_activity", [1, 0]),
+    ],
+)
+async def test_a_pick_in_place_of_the_last_one_replaces_it(
+    text: str, intent: str, kept: list[int]
+) -> None:
+    first, _ = await ask()
+    shown = first[0]["value"]
+    result = await choose(
+        text, intent, slots={"suggested_activity_ids": shown, "selected_activity_ids": [shown[1]]}
+    )
+    assert result["slots"]["selected_activity_ids"] == [shown[i] for i in kept]
+
+
+async def test_a_replaced_choice_says_what_went_out_and_what_came_in() -> None:
+    first, _ = await ask()
+    shown = first[0]["value"]
+    slots = NEED | {"requested_slot": "activity_choice", "suggested_activity_ids": shown}
+    _, said = await run(
+        ActionAskActivityChoice(),
+        tracker(
+            "non plutot le premier",
+            intent="select_activity",
+            previous=slots | {"selected_activity_ids": [shown[1]]},
+            slots=slots | {"selected_activity_ids": [shown[0]]},
+            active_loop="request_form",
+        ),
+    )
+    assert responses(said) == ["utter_activity_replaced"]
+    catalogue = get_catalogue()
+    assert said[0]["titles"] == catalogue.get(shown[0]).title.en  # type: ignore[union-attr]
+    assert said[0]["removed"] == catalogue.get(shown[1]).title.en  # type: ignore[union-attr]
 
 
 async def test_a_removed_choice_is_confirmed_and_offered_again() -> None:

@@ -254,6 +254,11 @@ def test_a_country_the_need_is_about_is_not_the_delegates_government(text: str) 
             "Côte d'Ivoire",
         ),
         ("Good morning, this message comes from the Embassy of Nepal about oxygen", "Nepal"),
+        # In the name of the foreign ministry.
+        (
+            "Hola, trabajo en la cancillería de Moldavia, queremos exportar vacunas",
+            "Moldova, Republic of",
+        ),
     ],
 )
 def test_the_delegates_own_government_in_running_text_is_taken(text: str, member: str) -> None:
