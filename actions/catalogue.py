@@ -89,7 +89,10 @@ class ActionDescribeActivity(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        say(dispatcher, catalogue_questions.details_replies(Turn.from_tracker(tracker)))
+        turn = Turn.from_tracker(tracker)
+        if turn.requested_slot == "activity_choice" and not turn.interrupts:
+            return []  # the form reads it: a pick ("le premier et le deuxième"), or details
+        say(dispatcher, catalogue_questions.details_replies(turn))
         return []
 
 

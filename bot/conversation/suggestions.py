@@ -23,47 +23,12 @@ from bot.conversation.turn import Turn
 from bot.i18n import value_label
 from bot.members import get_directory
 from bot.nlu import extract
+from bot.nlu.ordinals import ALL, BOTH, LAST, ORDINALS
 from bot.nlu.text import fold, words
 
 BATCH = 3
 DONE = "done"
 NONE = "none"
-
-# Ordinals only: "one", "un" or "dos" also occur in ordinary sentences.
-_ORDINALS = {
-    0: {
-        "first",
-        "1",
-        "1st",
-        "premier",
-        "premiere",
-        "1er",
-        "1re",
-        "1ere",
-        "primero",
-        "primera",
-        "1o",
-        "1a",
-    },
-    1: {
-        "second",
-        "2",
-        "2nd",
-        "deuxieme",
-        "seconde",
-        "2e",
-        "2eme",
-        "segundo",
-        "segunda",
-        "2o",
-        "2a",
-    },
-    2: {"third", "3", "3rd", "troisieme", "3e", "3eme", "tercero", "tercera", "3o", "3a"},
-}
-# "les deux", "las dos": both, said as French and Spanish speakers say it.
-_BOTH = re.compile(r"\b(?:les deux|tous les deux|toutes les deux|las dos|los dos)\b")
-_ALL = {"both", "all", "tous", "toutes", "ambos", "ambas", "todos", "todas"}
-_LAST = {"last", "dernier", "derniere", "ultimo", "ultima"}
 
 
 def query_for(turn: Turn) -> NeedQuery:
@@ -177,6 +142,10 @@ def picked(turn: Turn) -> Picked:
     ids += ordinal_choice(text, batch) or named_choice(text + " " + " ".join(from_payload), batch)
     if not ids and (described := just_described(turn)) in catalogue_ids and takes_it(text):
         ids.append(described)
+    if not ids and not extract.is_question(turn.text):
+        # "And PATENTSCOPE too": an activity called by its proper name, shown or not.
+        named = index_for(get_catalogue()).named(text)
+        ids += sorted(named) if len(named) == 1 else []
     return Picked(list(dict.fromkeys(ids)), [])
 
 
@@ -295,10 +264,10 @@ def ordinal_choice(text: str, batch: list[str]) -> list[str]:
     tokens = set(words(text))
     if ends := _ends_of(fold(text), batch):
         return ends
-    if (tokens & _ALL or _BOTH.search(fold(text))) and batch:
+    if (tokens & ALL or BOTH.search(fold(text))) and batch:
         return list(batch)
-    chosen = [batch[i] for i, names in _ORDINALS.items() if tokens & names and i < len(batch)]
-    if tokens & _LAST and batch:
+    chosen = [batch[i] for i, names in ORDINALS.items() if tokens & names and i < len(batch)]
+    if tokens & LAST and batch:
         chosen.append(batch[-1])
     return chosen
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from bot.nlu import extract
+from bot.nlu import extract, ordinals
 
 REQUEST_FORM = "request_form"
 STATUS_FORM = "status_form"
@@ -118,6 +118,8 @@ class Turn:
             return False  # "cancel that one" takes back a choice; it does not end the request
         if self.corrects_need:
             return False
+        if self.requested_slot == "activity_choice" and ordinals.only_places(self.words_text):
+            return False  # "le premier et le deuxième", heard as a question about them: a pick
         return self.intent in INTERRUPTIONS and self.confidence >= INTERRUPTION_CONFIDENCE
 
     @property

@@ -82,14 +82,20 @@ def understand(turn: Turn) -> dict[str, Any]:
 
     # "non attendez, changez l'organisation : OMS et OMPI": the new value, not the question.
     restated = correcting and requested != "organizations"
-    preferred = _organizations_stated(text) if restated else extract.preferred_organizations(text)
+    # "WIPO and WTO" alone, typed at the consent question (say): the organizations, late.
+    alone = requested not in ("organizations", "activity_choice") and extract.only_organizations(
+        text
+    )
+    preferred = (
+        _organizations_stated(text) if restated or alone else extract.preferred_organizations(text)
+    )
     if preferred and requested != "organizations" and preferred != turn.slot("organizations"):
         # "I'd rather talk to WTO" at any step: the organizations question is then answered.
         updates["organizations"] = preferred
 
     if requested != "description" and _describes_need(turn, requested):
         updates |= _description(turn)
-        if turn.slot("organizations") is None and (orgs := extract.organizations(text)):
+        if turn.slot("organizations") is None and (orgs := extract.organizations_asked(text)):
             if "not_sure" not in orgs:
                 updates["organizations"] = orgs
 

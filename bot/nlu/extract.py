@@ -175,6 +175,22 @@ def only_organizations(text: str) -> bool:
     return bool(said & organization_acronyms()) and said <= organization_acronyms() | _JOINING_WORDS
 
 
+# The WTO named in the delegate's status, not as a partner: "we are a WTO member", "in the WTO
+# accession process", "membre de l'OMC", "en proceso de adhesión a la OMC".
+_WTO_STATUS = re.compile(
+    r"\b(?:wto|omc)\s+(?:members?(?:hip)?|accession|observers?)\b"
+    r"|\b(?:members?|membres?|miembros?|accession|adh[eé]si[oó]n|observers?|observateurs?"
+    r"|observador(?:es)?)\s+(?:(?:of|to|in|de|a|à|du|al)\s+)?(?:(?:the|la|el)\s+|l['’]\s*)?"
+    r"(?:wto|omc)\b",
+    re.IGNORECASE,
+)
+
+
+def organizations_asked(text: str) -> list[str]:
+    """The organizations a need names as the ones to help, not in the delegate's WTO status."""
+    return organizations(_WTO_STATUS.sub(" ", text))
+
+
 def preferred_organizations(text: str) -> list[str]:
     """WHO/WIPO/WTO the delegate says they prefer ("je préfère parler à l'OMC"), or []."""
     if not _PREFERENCE.search(fold(text)):

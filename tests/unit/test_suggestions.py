@@ -468,6 +468,40 @@ async def test_a_platform_question_naming_an_activity_gets_its_details(
     assert messages[0].get("activity_id") == described
 
 
+@pytest.mark.parametrize(
+    ("text", "chosen"),
+    [
+        ("and patentscope too", "wipo-patentscope-covid-index"),
+        ("ajoutez aussi le HTAP", "who-health-technology-access-pool"),
+    ],
+)
+async def test_an_activity_called_by_its_proper_name_is_picked_even_if_not_shown(
+    text: str, chosen: str
+) -> None:
+    slots = {"suggested_activity_ids": PATENT_BATCH, "selected_activity_ids": [PATENT_BATCH[0]]}
+    result = await choose(text, "select_activity", slots=slots)
+    assert result["slots"]["selected_activity_ids"] == [PATENT_BATCH[0], chosen]
+
+
+@pytest.mark.parametrize("text", ["le premier et le deuxieme", "the 1st and the 3rd one"])
+async def test_places_heard_as_a_question_about_them_are_a_pick(text: str) -> None:
+    slots = {"suggested_activity_ids": PATENT_BATCH}
+    turn_slots = NEED | {"requested_slot": "activity_choice"} | slots
+    _, said = await run(
+        ActionDescribeActivity(),
+        tracker(
+            text,
+            intent="ask_activity_details",
+            slots=turn_slots,
+            previous=turn_slots,
+            active_loop="request_form",
+        ),
+    )
+    assert said == []  # no details: the form takes it as a pick
+    result = await choose(text, "ask_activity_details", slots=slots)
+    assert len(result["slots"]["selected_activity_ids"]) == 2
+
+
 async def test_a_question_naming_no_activity_on_screen_is_not_answered_with_details() -> None:
     slots = {"suggested_activity_ids": VACCINE_BATCH}
     result = await choose("what is the difference?", "nlu_fallback", slots=slots)

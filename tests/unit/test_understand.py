@@ -506,3 +506,34 @@ def test_contact_details_typed_at_the_need_area_question_are_not_added_to_the_ne
         )
     )
     assert {k: v for k, v in updates.items() if k != "requester_name"} == expected
+
+
+@pytest.mark.parametrize("requested", ["consent", "email", "confirmed"])
+def test_organizations_typed_alone_at_another_question_are_the_organizations(
+    requested: str,
+) -> None:
+    updates = understand(
+        turn(
+            "WIPO and WTO",
+            intent="inform",
+            active_loop="request_form",
+            slots={"requested_slot": requested, "organizations": ["WIPO"]},
+        )
+    )
+    assert updates["organizations"] == ["WIPO", "WTO"]
+
+
+@pytest.mark.parametrize(
+    ("text", "organizations"),
+    [
+        ("We are in the WTO accession process and need to align our patent law with TRIPS", None),
+        ("nous sommes membre de l'OMC et voulons produire des vaccins", None),
+        ("Nous sommes observateur à l'OMC et voulons l'aide de l'OMS pour les vaccins", ["WHO"]),
+        ("We want WHO support to scale up local production of oxygen", ["WHO"]),
+    ],
+)
+def test_the_wto_named_in_the_delegates_status_is_not_a_choice_of_organization(
+    text: str, organizations: list[str] | None
+) -> None:
+    updates = understand(turn(text, intent="describe_need", earlier_user_messages=0))
+    assert updates.get("organizations") == organizations
