@@ -18,6 +18,8 @@ from rapidfuzz.distance import OSA
 
 MemberStatus = Literal["member", "observer", "accession_candidate"]
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "members" / "members.yaml"
+# Nationality adjectives, read from beside the members file when it is there.
+DEMONYMS_FILE = "demonyms.yaml"
 LANGUAGES = ("en", "fr", "es")
 
 _TOKEN = re.compile(r"[^\W_]+")
@@ -139,7 +141,12 @@ def _put(table: dict[Any, _Key], key: object, entry: _Key) -> None:
 class MemberDirectory:
     """All governments in the members file, indexed for lookup by what people type."""
 
-    def __init__(self, members: list[Member], not_members: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        members: list[Member],
+        not_members: Iterable[str] = (),
+        demonyms: dict[str, list[str]] | None = None,
+    ) -> None:
         self._members = members
         self._by_name = {m.name: m for m in members}
         self._keys: dict[tuple[str, ...], _Key] = {}
@@ -165,6 +172,18 @@ class MemberDirectory:
                 fuzzy.setdefault(content, entry)
         self._fuzzy_choices = list(fuzzy)
         self._fuzzy_keys = list(fuzzy.values())
+        # "Kenyan", "algérienne", "peruanos": one government each (shared ones are left out).
+        self._demonyms: dict[tuple[str, ...], Member] = {}
+        for name, adjectives in (demonyms or {}).items():
+            member = self._by_name.get(name)
+            if member is None:
+                raise MemberDataError(f"demonyms of {name!r}: no such government")
+            for adjective in adjectives:
+                seen = self._demonyms.setdefault(_tokens(adjective), member)
+                if seen is not member:
+                    clash = f"demonym {adjective!r} of {name!r} is {seen.name!r}'s too"
+                    raise MemberDataError(clash)
+        self._demonym_words = max((len(k) for k in self._demonyms), default=1)
 
     @classmethod
     def load(cls, path: Path | None = None) -> MemberDirectory:
@@ -192,8 +211,9 @@ class MemberDirectory:
         for status, expected in (raw.get("counts") or {}).items():
             if (actual := sum(m.status == status for m in members)) != expected:
                 raise MemberDataError(f"{path}: counts.{status} is {expected} but found {actual}")
+        demonyms = _read_demonyms(path.with_name(DEMONYMS_FILE))
         try:
-            return cls(members, raw.get("not_members") or ())
+            return cls(members, raw.get("not_members") or (), demonyms)
         except MemberDataError as exc:
             raise MemberDataError(f"{path}: {exc}") from None
 
@@ -224,7 +244,46 @@ class MemberDirectory:
         found, blocked = self._scan(stripped, strict=False)
         if found:
             return found[0]
-        return None if blocked else self._fuzzy(key)
+        if blocked:
+            return None
+        # "Kenyan", "somos peruanos": a nationality typed as the answer.
+        words = [t for t in key if t not in _FILLER]
+        if member := self._demonyms.get(tuple(words)):
+            return MemberMatch(member, stripped, 100.0, exact=False)
+        return self._fuzzy(key)
+
+    def find_demonyms(self, text: str) -> list[MemberMatch]:
+        """Governments named by a nationality adjective next to a word for a government or an
+        office: "the Kenyan Ministry of Health", "le ministère algérien du commerce", "el
+        Ministerio de Salud peruano", "the Nigerian government". `matched` is the phrase as
+        typed, from the first of the two words to the last, so callers can read what comes
+        before it; never an adjective alone ("Indian vaccines")."""
+        spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        words = [_fold(text[a:b]) for a, b in spans]
+        found: dict[str, MemberMatch] = {}
+        i = 0
+        while i < len(words):
+            for n in range(min(self._demonym_words, len(words) - i), 0, -1):
+                member = self._demonyms.get(tuple(words[i : i + n]))
+                if member is None:
+                    continue
+                # The head word after it (English order) or up to four words before it; or
+                # "I am", "je suis", "somos" just before it.
+                after = [j for j in range(i + n, min(i + n + 4, len(words))) if words[j] in _HEADS]
+                before = [j for j in range(max(0, i - 4), i) if words[j] in _HEADS]
+                being = i > 0 and words[i - 1] in _BEING
+                if after or before or being:
+                    start, end = i, i + n - 1
+                    if after:
+                        end = after[0]
+                    elif before:
+                        start = before[-1]
+                    surface = text[spans[start][0] : spans[end][1]]
+                    found.setdefault(member.name, MemberMatch(member, surface, 100.0, False))
+                i += n - 1
+                break
+            i += 1
+        return list(found.values())
 
     def find_in_text(self, text: str) -> list[MemberMatch]:
         """Governments named (exactly, on word boundaries) in free text, in order of appearance."""
@@ -317,6 +376,39 @@ class MemberDirectory:
         if best is None or best[1].member is None:
             return None
         return MemberMatch(best[1].member, best[1].surface, round(best[0], 1), exact=False)
+
+
+# Words for a government or an office that a nationality adjective qualifies.
+_HEADS = frozenset(
+    """government gouvernement gobierno ministry ministere ministerio delegation delegacion
+    mission mision embassy ambassade embajada authority autorite autoridad agency agence
+    agencia office oficina customs douane douanes aduana aduanas regulator regulateur regulador
+    department departement departamento directorate direction direccion institute institut
+    instituto administration administracion cancilleria chancellerie fda""".split()  # noqa: SIM905
+)
+
+
+# The verb before a nationality: "I am Kenyan", "je suis algérienne", "somos peruanos".
+_BEING = frozenset("am m are re suis sommes est soy somos".split())  # noqa: SIM905
+
+
+def _read_demonyms(path: Path) -> dict[str, list[str]]:
+    """Each government's nationality adjectives in the three languages, from `path` if any."""
+    if not path.exists():
+        return {}
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise MemberDataError(f"{path}: cannot read demonyms: {exc}") from exc
+    table = raw.get("demonyms") if isinstance(raw, dict) else None
+    if not isinstance(table, dict):
+        raise MemberDataError(f"{path}: expected a mapping with a 'demonyms' mapping")
+    out: dict[str, list[str]] = {}
+    for name, by_language in table.items():
+        if not isinstance(by_language, dict) or set(by_language) - set(LANGUAGES):
+            raise MemberDataError(f"{path}: {name!r}: expected lists under en, fr, es")
+        out[name] = [str(f) for lang in LANGUAGES for f in by_language.get(lang) or []]
+    return out
 
 
 @lru_cache

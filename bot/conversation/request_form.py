@@ -425,6 +425,9 @@ def _activity_choice(value: Any, turn: Turn) -> Validation:
     if text == DETAILS:
         # The same answer as the "tell me more" rule gives when the NLU hears the question.
         return Validation({"activity_choice": None}, catalogue_questions.details_replies(turn))
+    if extract.is_question(text):
+        # "¿Es gratis?": a question about no activity gets an answer, not "which activity?".
+        return Validation({"activity_choice": None}, [_answer_to_question(turn)])
     return Validation({"activity_choice": None}, [Reply("utter_invalid_activity_choice")])
 
 

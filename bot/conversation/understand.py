@@ -13,7 +13,7 @@ from bot.conversation.introduction import is_introduction
 from bot.conversation.people import a_persons_name
 from bot.conversation.replies import Reply
 from bot.conversation.turn import REQUEST_FORM, STATUS_FORM, Turn
-from bot.members import get_directory
+from bot.members import MemberMatch, get_directory
 from bot.nlu import extract
 from bot.nlu.language import OTHER_SCRIPT, SUPPORTED, Context, choose_switch, unsupported
 from bot.nlu.text import fold
@@ -220,8 +220,14 @@ def _member_in(turn: Turn) -> str | None:
     for value in turn.entity_values("member"):
         if (match := directory.resolve(value)) and _own_government(text, value):
             return match.member.name
-    for found in directory.find_in_text(text):
+    named = directory.find_in_text(text)
+    for found in named:
         if _own_government(text, found.matched):
+            # "on est du Mali... pardon, du Niger": the government named after the correction.
+            return (_named_after_a_correction(text, named, found) or found).member.name
+    # A nationality next to the office or the government: "the Kenyan Ministry of Health".
+    for found in directory.find_demonyms(text):
+        if _own_government(text, found.matched, answer_alone=False):
             return found.member.name
     # Misspelt ("je suis du Senegall"): only where the words around say it is theirs, since a
     # typo match alone is weaker ("Indian vaccines" is not a delegate from India).
@@ -235,6 +241,20 @@ def _member_in(turn: Turn) -> str | None:
     return None
 
 
+def _named_after_a_correction(
+    text: str, named: list[MemberMatch], own: MemberMatch
+) -> MemberMatch | None:
+    """The government named right after "pardon"/"sorry, I meant" when the one it corrects
+    (the last named before it) is the delegate's own; not a supplier corrected ("compramos
+    vacunas de la India, perdón, de China")."""
+    folded = fold(text)
+    if len(named) < 2 or not (cut := extract.after_a_change_of_mind(folded)):
+        return None
+    before = [m for m in named if 0 <= folded.find(fold(m.matched)) < cut]
+    after = [m for m in named if folded.find(fold(m.matched), cut) >= 0 and m not in before]
+    return after[0] if before and before[-1] == own and after else None
+
+
 # What comes before a country that is the delegate's own: "we are", "I'm from", "the
 # government of", "notre pays", "soy de", "the country is"…
 _OWN_BEFORE = re.compile(
@@ -242,20 +262,24 @@ _OWN_BEFORE = re.compile(
     r"|evening)|bonjour|bonsoir|salut|hola|buen(?:os|as) (?:dias|tardes|noches)|buenas"
     r"|government of|mission of|delegation of|on behalf of|representing|represent"
     r"|our country(?: is)?|my country(?: is)?|the country is|country is|government is"
-    r"|nous sommes|je suis|je represente|gouvernement|mission permanente|au nom"
+    r"|nous sommes|on est|je suis|je represente|gouvernement|mission permanente|au nom"
     r"|(?:notre|mon) pays(?: c est| est)?"
     r"|(?:le )?pays est|soy|somos|represento|gobierno|mision permanente|en nombre|mi pais"
     r"|nuestro pais|(?:el )?pais es"
     # A correction of the government given before: "sorry, I meant Bolivia".
     r"|i meant|i mean|je voulais dire|je veux dire|quise decir|quiero decir|mejor dicho"
     r"|(?:i am|i m|we are|we re) writing|(?:je vous|nous vous) ecri(?:s|vons)|escrib(?:o|imos)"
+    # "I work at the Kenyan Ministry of Health", "je travaille au ministère algérien…"
+    r"|(?:i|we) work(?:ing)?|(?:i am|i m|we are|we re) working|je travaille|nous travaillons"
+    r"|trabaj(?:o|amos)"
     # "llamo desde la misión de Perú", "calling from", "la mission du Sénégal", "la délégation
     # de la Côte d'Ivoire", "the embassy of Nepal"
     r"|calling|(?:le |les )?llam(?:o|amos)|habl(?:o|amos)|(?:je vous |nous vous )?appel(?:le|ons)"
     r"|(?:mis+ion|delegation|embassy|ambassade|embajada) (?:of|de|du|del|d)"
     # "Salut, c'est pour le Togo", "this is for Kenya": the government the request is for.
     r"|c est pour|(?:this|it) is for|it s for|es para)"
-    r"(?: (?:from|of|de|du|des|d|del|la|le|l|el|les|los|the|en|in|at|a|por|pour|desde|depuis))*"
+    r"(?: (?:from|of|de|du|des|d|del|la|le|l|el|les|los|the|en|in|at|a|por|pour|desde|depuis"
+    r"|au|aux|al|for|para|with|avec|con))*"
     r"\s*$)"
 )
 # A government right after an office's name: "Ministry of Health, Ghana", "ministerio de salud

@@ -286,7 +286,7 @@ _INSTITUTION_STOP = re.compile(
 )
 
 
-def _after_a_change_of_mind(folded: str) -> int:
+def after_a_change_of_mind(folded: str) -> int:
     """Where the words after the last "actually"/"en fait"/"perdón" start (0 when none)."""
     marks = list(_CHANGE_OF_MIND.finditer(folded))
     return marks[-1].end() if marks else 0
@@ -296,7 +296,7 @@ def institution(text: str) -> str | None:
     """A ministry, office or agency named in a running sentence, as the delegate wrote it;
     the one named after "actually, no" when the delegate corrects themselves."""
     folded = fold(text)
-    found = [_INSTITUTION.search(folded, at) for at in {_after_a_change_of_mind(folded), 0}]
+    found = [_INSTITUTION.search(folded, at) for at in {after_a_change_of_mind(folded), 0}]
     for m in sorted((m for m in found if m), key=lambda m: -m.start()):
         if office := _office_at(text, folded, m):
             return office
@@ -387,7 +387,7 @@ def institution_answer(text: str) -> str:
     unlike in running text, "and"/"et"/"y" here belong to the name.
     """
     folded = fold(text)
-    if (corrected := _after_a_change_of_mind(folded)) and (office := institution(text)):
+    if (corrected := after_a_change_of_mind(folded)) and (office := institution(text)):
         if folded.find(fold(office), corrected) >= 0:
             return office  # "Ministry of Finance, sorry, Ministry of Trade"
     m = _INSTITUTION.search(folded)

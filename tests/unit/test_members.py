@@ -437,3 +437,63 @@ def test_loader_rejects_a_missing_or_shapeless_file(tmp_path: Path) -> None:
     (tmp_path / "list.yaml").write_text("- just a list\n", encoding="utf-8")
     with pytest.raises(MemberDataError, match="'entries' list"):
         MemberDirectory.load(tmp_path / "list.yaml")
+
+
+def test_every_government_has_a_demonym_entry_and_none_is_shared(
+    directory: MemberDirectory,
+) -> None:
+    raw = yaml.safe_load(DEFAULT_PATH.with_name("demonyms.yaml").read_text(encoding="utf-8"))
+    assert list(raw["demonyms"]) == [m.name for m in directory.all()]
+    owners: dict[str, set[str]] = {}
+    for name, by_language in raw["demonyms"].items():
+        for form in (f for forms in by_language.values() for f in forms):
+            folded = "".join(
+                c for c in unicodedata.normalize("NFKD", form) if not unicodedata.combining(c)
+            ).casefold()
+            owners.setdefault(folded, set()).add(name)
+    assert {f: o for f, o in owners.items() if len(o) > 1} == {}
+
+
+def test_a_demonym_shared_by_two_governments_is_refused(directory: MemberDirectory) -> None:
+    members = directory.all()
+    with pytest.raises(MemberDataError, match="Kenyan"):
+        MemberDirectory(members, demonyms={"Kenya": ["Kenyan"], "Uganda": ["Kenyan"]})
+
+
+@pytest.mark.parametrize(
+    ("text", "member", "phrase"),
+    [
+        ("I am from the Kenyan Ministry of Health", "Kenya", "Kenyan Ministry"),
+        ("je travaille au ministère algérien du commerce", "Algeria", "ministère algérien"),
+        ("el Ministerio de Salud peruano", "Peru", "Ministerio de Salud peruano"),
+        (
+            "the South African Health Products Regulatory Authority",
+            "South Africa",
+            "South African Health Products Regulatory Authority",
+        ),
+        ("je suis sénégalaise", "Senegal", "sénégalaise"),
+    ],
+)
+def test_a_nationality_next_to_an_office_or_after_i_am_names_the_government(
+    directory: MemberDirectory, text: str, member: str, phrase: str
+) -> None:
+    [found] = directory.find_demonyms(text)
+    assert (found.member.name, found.matched) == (member, phrase)
+
+
+@pytest.mark.parametrize(
+    "text", ["we import Indian vaccines", "Chinese manufacturers", "des vaccins indiens"]
+)
+def test_a_nationality_alone_names_no_government(directory: MemberDirectory, text: str) -> None:
+    assert directory.find_demonyms(text) == []
+
+
+@pytest.mark.parametrize(
+    ("answer", "member"),
+    [("Kenyan", "Kenya"), ("somos peruanos", "Peru"), ("algérienne", "Algeria")],
+)
+def test_a_nationality_given_as_the_answer_resolves(
+    directory: MemberDirectory, answer: str, member: str
+) -> None:
+    match = directory.resolve(answer)
+    assert match is not None and match.member.name == member and not match.exact

@@ -502,6 +502,15 @@ async def test_places_heard_as_a_question_about_them_are_a_pick(text: str) -> No
     assert len(result["slots"]["selected_activity_ids"]) == 2
 
 
+@pytest.mark.parametrize("text", ["¿es gratis?", "is this free?", "c'est payant ?"])
+async def test_a_question_about_no_activity_while_choosing_is_answered_as_a_question(
+    text: str,
+) -> None:
+    result = await choose(text, "nlu_fallback", slots={"suggested_activity_ids": VACCINE_BATCH})
+    assert result["said"] == ["utter_question_not_answer"]
+    assert result["slots"]["activity_choice"] is None
+
+
 async def test_a_question_naming_no_activity_on_screen_is_not_answered_with_details() -> None:
     slots = {"suggested_activity_ids": VACCINE_BATCH}
     result = await choose("what is the difference?", "nlu_fallback", slots=slots)

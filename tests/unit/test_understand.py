@@ -254,6 +254,15 @@ def test_a_country_the_need_is_about_is_not_the_delegates_government(text: str) 
             "Côte d'Ivoire",
         ),
         ("Good morning, this message comes from the Embassy of Nepal about oxygen", "Nepal"),
+        # By the nationality of the office, or of the delegate.
+        ("I am from the Kenyan Ministry of Health and we need vaccines", "Kenya"),
+        ("je travaille au ministère algérien du commerce, nous voulons exporter", "Algeria"),
+        ("trabajo en el Ministerio de Salud peruano y queremos comprar oxígeno", "Peru"),
+        ("Bonjour, je suis sénégalaise et je travaille sur les achats de vaccins", "Senegal"),
+        # Corrected in the same message; a supplier corrected is not the government.
+        ("Bonjour, on est du Mali... pardon, du Niger. Nous voulons former nos juges", "Niger"),
+        ("We are from Kenya, sorry, I meant Uganda, and need vaccines", "Uganda"),
+        ("somos de Perú y compramos vacunas de la India, perdón, de China", "Peru"),
         # In the name of the foreign ministry.
         (
             "Hola, trabajo en la cancillería de Moldavia, queremos exportar vacunas",
@@ -537,3 +546,15 @@ def test_the_wto_named_in_the_delegates_status_is_not_a_choice_of_organization(
 ) -> None:
     updates = understand(turn(text, intent="describe_need", earlier_user_messages=0))
     assert updates.get("organizations") == organizations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the Indian government banned exports of vaccines to us, what can we do",
+        "We buy Indian vaccines and need help with the paperwork",
+    ],
+)
+def test_another_governments_nationality_is_not_the_delegates(text: str) -> None:
+    updates = understand(turn(text, intent="describe_need", earlier_user_messages=0))
+    assert "member" not in updates
