@@ -231,7 +231,10 @@ _ABOUT_THE_WRITER = re.compile(
     r"|buen(?:os|as) (?:d[ií]as|tardes|noches)|buenas|hola|saludos"
     r"|(?:i|we) (?:work|am working|are working)(?: (?:for|at|in|with))?"
     r"|(?:je|nous) travaill\w*(?: (?:pour|au|à|a|dans))?"
-    r"|trabaj(?:o|amos)(?: (?:en|para|con))?)\b",
+    r"|trabaj(?:o|amos)(?: (?:en|para|con))?"
+    # "Le escribe la misión permanente", "je vous écris", "I am writing on behalf of".
+    r"|(?:i am|i'm|we are|we're) writing|(?:le|les) escrib\w*|escrib(?:o|imos)"
+    r"|(?:je|nous) vous [ée]cri\w*)\b",
     re.IGNORECASE,
 )
 

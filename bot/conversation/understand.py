@@ -32,8 +32,14 @@ def understand(turn: Turn) -> dict[str, Any]:
     """Slot values to set from this message; validated afterwards by the form."""
     updates = _language(turn)
     if turn.active_loop == STATUS_FORM or turn.interrupts:
-        if turn.intent == "greet" and turn.active_loop != STATUS_FORM and not turn.is_payload:
-            # "Bonjour, je suis de la RDC": a greeting that also says who is writing.
+        if (
+            turn.intent in ("greet", "ask_catalogue")
+            and turn.active_loop != STATUS_FORM
+            and not turn.is_payload
+        ):
+            # "Bonjour, je suis de la RDC", "je travaille pour le gouvernement tchadien, on
+            # cherche des formations en ligne…": a greeting or a question that also says who
+            # is writing.
             updates |= _who_is_writing(turn, turn.requested_slot, correcting=False)
         return updates
     if turn.is_payload:

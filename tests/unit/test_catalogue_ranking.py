@@ -420,13 +420,19 @@ def test_an_offer_reserved_to_acceding_governments_does_not_lead_before_the_stat
             "es",
             ("Bolivia",),
         ),
+        (
+            "Buenos días. Le escribe la misión permanente de Ecuador en Ginebra. Queremos "
+            "información sobre las flexibilidades del ADPIC para medicamentos",
+            "es",
+            ("escribe", "Ecuador", "Ginebra"),
+        ),
     ],
 )
 def test_reasons_never_quote_who_is_asking(
     text: str, language: str, never: tuple[str, ...]
 ) -> None:
-    reasons = " ".join(s.reason for s in suggest(NeedQuery(text=text, language=language)))
-    assert "mRNA vaccines" in reasons or "licencias obligatorias" in reasons
+    reasons = " ".join(s.reason for s in suggest(NeedQuery(text=text, language=language), limit=6))
+    assert any(w in reasons for w in ("mRNA vaccines", "licencias obligatorias", "ADPIC"))
     assert [w for w in never if f"“{w}" in reasons or f"{w}”" in reasons] == []
 
 

@@ -558,3 +558,16 @@ def test_the_wto_named_in_the_delegates_status_is_not_a_choice_of_organization(
 def test_another_governments_nationality_is_not_the_delegates(text: str) -> None:
     updates = understand(turn(text, intent="describe_need", earlier_user_messages=0))
     assert "member" not in updates
+
+
+def test_a_catalogue_question_that_says_who_is_writing_keeps_the_government() -> None:
+    updates = understand(
+        turn(
+            "Je travaille pour le gouvernement tchadien, on cherche des formations en ligne sur "
+            "la propriété intellectuelle",
+            intent="ask_catalogue",
+            confidence=0.95,
+            earlier_user_messages=1,
+        )
+    )
+    assert updates["member"] == "Chad"
