@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import contact_url, say, slot_events
-from bot.conversation import filing, suggestions
+from bot.conversation import filing, status, suggestions
 from bot.conversation.replies import Reply, echo
 from bot.conversation.request_form import IDENTITY_SLOTS, REQUEST_FORM_SLOTS
 from bot.conversation.turn import REQUEST_FORM, STATUS_FORM, Turn, answers_before_cancel
@@ -83,6 +83,11 @@ class ActionCancelRequest(Action):
         turn = Turn.from_tracker(tracker)
         if turn.requested_slot == "activity_choice" and suggestions.removed(turn):
             return [FollowupAction(REQUEST_FORM)]
+        if turn.active_loop is None and status.asks_to_withdraw(turn.text):
+            # "Please withdraw my request" once it is filed: only the secretariats can.
+            reference = status.reference_in(turn.text) or turn.slot("request_reference")
+            say(dispatcher, [status.withdrawal_reply(reference, contact_url())])
+            return []
         if turn.active_loop == STATUS_FORM:
             # Only the look-up stops; a request's answers, if any, are not this form's.
             say(dispatcher, [Reply("utter_status_stopped")])

@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import say
+from actions.common import contact_url, say
 from bot.conversation import status
 from bot.conversation.replies import Reply, echo
 from bot.conversation.turn import STATUS_FORM, Turn
@@ -30,6 +30,8 @@ class ValidateStatusForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
+        if status.asks_to_withdraw(Turn.from_tracker(tracker).text):
+            return []  # nothing to ask: the answer says how to withdraw it
         reference = tracker.get_slot("status_reference")
         if reference is None:
             return ["status_reference", "status_email"]
@@ -90,6 +92,15 @@ class ActionCheckStatus(Action):
     ) -> list[EventType]:
         turn = Turn.from_tracker(tracker)
         reference = turn.slot("status_reference") or status.reference_in(turn.text)
+        if status.asks_to_withdraw(turn.text):
+            # Only the secretariats close a filed request; nothing about it is told here.
+            reference = reference or turn.slot("request_reference")
+            say(dispatcher, [status.withdrawal_reply(reference, contact_url())])
+            return [
+                SlotSet("status_reference", None),
+                SlotSet("status_email", None),
+                SlotSet("status_attempts", None),
+            ]
         if reference is None and turn.active_loop and not status.asks_after_a_request(turn.text):
             return []  # "2 and 3" while choosing: the form reads it, as a pick
         if reference is None:

@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.catalogue.loader import get_catalogue
 from bot.catalogue.schema import TOPICS
 from bot.catalogue.text import content_words
 from bot.conversation import catalogue_questions, suggestions
@@ -412,7 +413,17 @@ def _activity_choice(value: Any, turn: Turn) -> Validation:
     if text.startswith(PICK):
         chosen = list(turn.slot("selected_activity_ids") or [])
         new = [i for i in text.removeprefix(PICK).split(",") if i not in chosen]
-        if new and chosen and suggestions.replaces(turn.words_text):
+        if not new:
+            # "La primera" again, once it is chosen: say so rather than show the list again.
+            titles = "; ".join(
+                a.title.get(turn.language)
+                for i in text.removeprefix(PICK).split(",")
+                if (a := get_catalogue().get(i)) is not None
+            )
+            return Validation(
+                {"activity_choice": None}, [Reply("utter_already_chosen", {"titles": titles})]
+            )
+        if chosen and suggestions.replaces(turn.words_text):
             chosen.pop()  # "non, plutôt le premier": the last pick gives way
         chosen += new
         return Validation({"activity_choice": None, "selected_activity_ids": chosen})

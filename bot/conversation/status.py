@@ -35,6 +35,29 @@ def asks_after_a_request(text: str) -> bool:
     return reference_in(text) is not None or bool(_ASKS_AFTER.search(fold(text)))
 
 
+# "Je voudrais annuler ma demande TA-…", "please withdraw my request": not a status question.
+_WITHDRAW = re.compile(
+    r"\b(?:cancel\w*|withdraw\w*|retract|delete|annul\w*|retir\w*|supprim\w*|anul\w*"
+    r"|cancela\w*|borr\w*|elimin\w*)\b"
+)
+
+
+def asks_to_withdraw(text: str) -> bool:
+    """Whether `text` asks to withdraw a request already filed (a reference, or "my request")."""
+    folded = fold(text)
+    filed = reference_in(text) is not None or bool(
+        re.search(r"\b(?:my request|ma demande|mi solicitud)\b", folded)
+    )
+    return filed and bool(_WITHDRAW.search(folded))
+
+
+def withdrawal_reply(reference: str | None, contact_url: str) -> Reply:
+    """How to withdraw a filed request: only the secretariats close one."""
+    if reference is None:
+        return Reply("utter_withdraw_request_unknown", {"contact_url": contact_url})
+    return Reply("utter_withdraw_request", {"reference": reference, "contact_url": contact_url})
+
+
 def filed_here(reference: str, sender_id: str) -> bool:
     """True when this conversation filed `reference`; False too when the store is down."""
     try:

@@ -139,6 +139,9 @@ def picked(turn: Turn) -> Picked:
     if _done_answer(turn.text):
         return Picked(ids, [])
     text = extract.without_ending(turn.text)
+    compared = described_just_before(turn)
+    if len(compared) > 1 and (set(words(text)) & ALL or BOTH.search(fold(text))):
+        return Picked(compared, [])  # "both" right after comparing two: those two
     ids += ordinal_choice(text, batch) or named_choice(text + " " + " ".join(from_payload), batch)
     if not ids and (described := just_described(turn)) in catalogue_ids and takes_it(text):
         ids.append(described)
@@ -218,15 +221,23 @@ def just_mentioned(turn: Turn) -> str | None:
 
 def just_described(turn: Turn) -> str | None:
     """The activity whose details the assistant gave right before the latest message."""
+    described = described_just_before(turn)
+    return described[-1] if described else None
+
+
+def described_just_before(turn: Turn) -> list[str]:
+    """The activities whose details the assistant's last answer gave, in order (two after a
+    comparison)."""
     latest = max((i for i, e in enumerate(turn.events) if e.get("event") == "user"), default=0)
+    found: list[str] = []
     for event in reversed(turn.events[:latest]):
         if event.get("event") == "user":
-            return None
+            break
         metadata = event.get("metadata") or {}
         if event.get("event") == "bot" and metadata.get("utter_action") == "utter_activity_details":
-            found = metadata.get("activity_id")
-            return str(found) if found else None
-    return None
+            if activity_id := metadata.get("activity_id"):
+                found.insert(0, str(activity_id))
+    return found
 
 
 # "The first two", "les deux premiers", "las dos últimas": a count of the batch's ends.

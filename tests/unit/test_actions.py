@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 import yaml
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.catalogue import ActionPickFromResults
@@ -22,7 +23,7 @@ from bot.settings import get_settings
 from bot.store.db import engine_for
 from bot.store.models import Request
 from tests.utils.factories import complete_slots
-from tests.utils.rasa import responses, run, tracker
+from tests.utils.rasa import domain, responses, run, tracker
 
 
 def stored(url: str) -> list[Request]:
@@ -572,3 +573,33 @@ async def test_digits_read_as_a_status_question_while_choosing_are_left_to_the_f
         ),
     )
     assert events == [] and said == []
+
+
+async def test_withdrawing_a_filed_request_is_explained_without_asking_for_the_email() -> None:
+    text = "Je voudrais annuler ma demande TA-2026-000003"
+    form = ValidateStatusForm()
+    tr = tracker(text, intent="check_status", slots={"language": "fr"})
+    assert await form.required_slots([], CollectingDispatcher(), tr, domain()) == []
+    events, said = await run(
+        ActionCheckStatus(),
+        tracker(text, intent="check_status", slots={"status_reference": "TA-2026-000003"}),
+    )
+    assert responses(said) == ["utter_withdraw_request"]
+    assert said[0]["reference"] == "TA-2026-000003"
+    assert SlotSet("status_reference", None) in events
+
+
+@pytest.mark.parametrize(
+    ("slots", "said_as"),
+    [
+        ({"request_reference": "TA-2026-000042"}, "utter_withdraw_request"),
+        ({}, "utter_withdraw_request_unknown"),
+    ],
+)
+async def test_withdraw_my_request_outside_a_form_says_who_can(
+    slots: dict[str, str], said_as: str
+) -> None:
+    events, said = await run(
+        ActionCancelRequest(), tracker("please withdraw my request", intent="cancel", slots=slots)
+    )
+    assert responses(said) == [said_as] and events == []

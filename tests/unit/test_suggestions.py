@@ -385,6 +385,20 @@ async def test_the_details_reply_carries_the_activity_id_for_a_later_pick() -> N
     assert said[0]["activity_id"] == "who-mrna-technology-transfer-hub"
 
 
+@pytest.mark.parametrize("text", ["both please", "les deux", "ambas"])
+async def test_both_right_after_comparing_two_picks_those_two(text: str) -> None:
+    slots = NEED | {"requested_slot": "activity_choice", "suggested_activity_ids": VACCINE_BATCH}
+    t = tracker(
+        text, intent="select_activity", slots=slots, previous=slots, active_loop="request_form"
+    )
+    for compared in (VACCINE_BATCH[0], VACCINE_BATCH[2]):
+        details = {"utter_action": "utter_activity_details", "activity_id": compared}
+        t.events.insert(len(t.events) - 1, {"event": "bot", "text": "…", "metadata": details})
+    events, _ = await run(ValidateRequestForm(), t)
+    values = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert values["selected_activity_ids"] == [VACCINE_BATCH[0], VACCINE_BATCH[2]]
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -814,3 +828,10 @@ def test_every_done_answer_ends_the_step_with_or_without_thanks() -> None:
     for done in suggestions._DONE_ANSWERS:
         assert suggestions._done_answer(done), done
         assert suggestions._done_answer(f"merci, {done} !"), done
+
+
+async def test_picking_again_what_is_already_chosen_says_so() -> None:
+    slots = {"suggested_activity_ids": PATENT_BATCH, "selected_activity_ids": [PATENT_BATCH[0]]}
+    result = await choose("la primera", "select_activity", slots=slots)
+    assert result["said"] == ["utter_already_chosen"]
+    assert "selected_activity_ids" not in result["slots"]
