@@ -110,6 +110,11 @@ class ActionResumeRequest(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         turn = Turn.from_tracker(tracker)
+        if turn.active_loop is None and status.asks_to_withdraw(turn.text):
+            # "Please withdraw my request", heard as "resume my request".
+            reference = status.reference_in(turn.text) or turn.slot("request_reference")
+            say(dispatcher, [status.withdrawal_reply(reference, contact_url())])
+            return []
         answers = answers_before_cancel(turn.events, REQUEST_FORM_SLOTS)
         if turn.active_loop is not None or not answers:
             say(dispatcher, [Reply("utter_nothing_to_resume")])

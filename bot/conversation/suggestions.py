@@ -142,7 +142,9 @@ def picked(turn: Turn) -> Picked:
     compared = described_just_before(turn)
     if len(compared) > 1 and (set(words(text)) & ALL or BOTH.search(fold(text))):
         return Picked(compared, [])  # "both" right after comparing two: those two
-    ids += ordinal_choice(text, batch) or named_choice(text + " " + " ".join(from_payload), batch)
+    ids += ordinal_choice(text, batch)
+    if not ids and not _an_area_alone(text):
+        ids += named_choice(text + " " + " ".join(from_payload), batch)
     if not ids and (described := just_described(turn)) in catalogue_ids and takes_it(text):
         ids.append(described)
     if not ids and not extract.is_question(turn.text):
@@ -150,6 +152,21 @@ def picked(turn: Turn) -> Picked:
         named = index_for(get_catalogue()).named(text)
         ids += sorted(named) if len(named) == 1 else []
     return Picked(list(dict.fromkeys(ids)), [])
+
+
+# "The vaccine one", "celle sur les vaccins": a word that points at one activity.
+_POINTS_AT = re.compile(
+    r"\b(?:one|that|this|celle|celui|la de|el de|la del|el del|la sur|le sur)\b"
+)
+
+
+def _an_area_alone(text: str) -> bool:
+    """ "Vaccines", "medicamentos": the need area said again, not the title of an activity
+    that happens to hold the word."""
+    folded = fold(text)
+    return (
+        bool(extract.need_areas(text)) and len(words(text)) <= 2 and not _POINTS_AT.search(folded)
+    )
 
 
 def removed(turn: Turn) -> list[str]:

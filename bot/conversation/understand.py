@@ -69,9 +69,13 @@ def understand(turn: Turn) -> dict[str, Any]:
 
     updates |= _who_is_writing(turn, requested, correcting=correcting)
 
-    areas = [a for a in turn.entity_values("need_area") if a in NEED_AREAS] or extract.need_areas(
-        text
-    )
+    # "Dirección Nacional de Medicamentos" names an office, not a need for medicines.
+    need_text = _without_the_office(text)
+    areas = [
+        a
+        for a in turn.entity_values("need_area")
+        if a in NEED_AREAS and a in extract.need_areas(need_text)
+    ] or extract.need_areas(need_text)
     if areas and requested != "need_area" and (turn.slot("need_area") is None or correcting):
         if areas[0] != turn.slot("need_area"):
             updates["need_area"] = areas[0]
@@ -81,7 +85,8 @@ def understand(turn: Turn) -> dict[str, Any]:
 
     describes = turn.intent in ("describe_need", "request_assistance", "inform", "correct_field")
     if describes or requested in ("description", "need_area", "focus"):
-        if new_topics := [t for t in extract.topics(text) if t not in (turn.slot("topics") or [])]:
+        known = turn.slot("topics") or []
+        if new_topics := [t for t in extract.topics(need_text) if t not in known]:
             updates["topics"] = [*(turn.slot("topics") or []), *new_topics]
     if requested == "activity_choice":
         updates |= _kind_of_help_while_choosing(turn)
@@ -363,6 +368,13 @@ def _from_buttons(turn: Turn) -> dict[str, Any]:
         return {}
     areas = [a for a in turn.entity_values("need_area") if a in NEED_AREAS]
     return {"need_area": areas[0]} if areas and areas[0] != turn.slot("need_area") else {}
+
+
+def _without_the_office(text: str) -> str:
+    """`text` without the office it names, whose words ("Ministry of Trade", "Dirección
+    Nacional de Medicamentos") say where the delegate works, not what they need."""
+    office = extract.institution(text)
+    return text.replace(office, " ") if office else text
 
 
 def _describes_need(turn: Turn, requested: str | None) -> bool:

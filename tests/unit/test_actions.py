@@ -599,7 +599,12 @@ async def test_withdrawing_a_filed_request_is_explained_without_asking_for_the_e
 async def test_withdraw_my_request_outside_a_form_says_who_can(
     slots: dict[str, str], said_as: str
 ) -> None:
-    events, said = await run(
-        ActionCancelRequest(), tracker("please withdraw my request", intent="cancel", slots=slots)
-    )
-    assert responses(said) == [said_as] and events == []
+    # Whichever the NLU hears it as: a cancel, or "resume my request".
+    for action, intent in (
+        (ActionCancelRequest(), "cancel"),
+        (ActionResumeRequest(), "resume_request"),
+    ):
+        events, said = await run(
+            action, tracker("please withdraw my request", intent=intent, slots=slots)
+        )
+        assert responses(said) == [said_as] and events == []

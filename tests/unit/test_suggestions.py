@@ -835,3 +835,10 @@ async def test_picking_again_what_is_already_chosen_says_so() -> None:
     result = await choose("la primera", "select_activity", slots=slots)
     assert result["said"] == ["utter_already_chosen"]
     assert "selected_activity_ids" not in result["slots"]
+
+
+@pytest.mark.parametrize("text", ["vaccines", "vacunas"])
+async def test_the_need_area_said_again_picks_no_title_holding_the_word(text: str) -> None:
+    batch = ["trilateral-ta-request", "wto-mc12-trips-decision-implementation"]
+    result = await choose(text, "inform", slots={"suggested_activity_ids": batch})
+    assert not result["slots"].get("selected_activity_ids")

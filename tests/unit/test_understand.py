@@ -571,3 +571,23 @@ def test_a_catalogue_question_that_says_who_is_writing_keeps_the_government() ->
         )
     )
     assert updates["member"] == "Chad"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hola, somos de El Salvador, Dirección Nacional de Medicamentos",
+        "Hello from the Kenya Medical Supplies Authority",
+    ],
+)
+def test_an_office_named_after_a_product_is_not_the_need(text: str) -> None:
+    updates = understand(
+        turn(
+            text,
+            intent="describe_need",
+            earlier_user_messages=0,
+            entities=[{"entity": "need_area", "value": "medicines"}],
+        )
+    )
+    assert "need_area" not in updates
+    assert "institution" in updates
