@@ -523,9 +523,11 @@ _NOT_AN_INSTITUTION = frozenset(
 
 
 def _just_a_country(text: str) -> bool:
-    """ "Centrafrique" answers which government, not which ministry."""
+    """ "Centrafrique" answers which government, not which ministry; "European Commission"
+    names both, and is an office."""
     match = get_directory().resolve(text)
-    return match is not None and match.exact and fold(match.matched) == fold(text)
+    exact = match is not None and match.exact and fold(match.matched) == fold(text)
+    return exact and not an_office(text)
 
 
 def _leaves_it_open(text: str) -> bool:

@@ -417,6 +417,14 @@ async def test_an_office_with_its_country_gives_both() -> None:
     assert values["member"] == "Ghana" and values.get("institution") == "Ministry of Trade"
 
 
+@pytest.mark.parametrize("office", ["European Commission", "Comisión Europea"])
+async def test_an_office_that_also_names_a_government_is_an_office(office: str) -> None:
+    values, said = await answer("institution", office, slots={"member": "European Union"})
+    assert values["institution"] == office and said == []
+    values, said = await answer("institution", "Centrafrique", slots={"member": "Chad"})
+    assert values["institution"] is None
+
+
 async def test_an_unsure_government_with_a_question_mark_is_still_the_answer() -> None:
     values, said = await answer("member", "Ghana?")
     assert values["member"] == "Ghana" and said == []
