@@ -67,6 +67,7 @@ _STOPWORD_TEXT = """
     somos soy necesita necesitan necesito buscamos podemos tenemos sabemos
     hello hi hey dear bonjour bonsoir salut madame monsieur hola buenos buenas dias tardes
     estimado estimada
+    moins plus less menos
 """
 # The country-name lines are the generic words of country names ("Kyrgyz Republic"): a
 # delegate's country is not a need, and "republic" must not match the "Republic of Korea"

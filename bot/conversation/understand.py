@@ -332,6 +332,21 @@ _GOODS_FROM = re.compile(
 )
 
 
+# An office's full name, then "of/de" and the government: "Agencia Nacional de Regulación,
+# Control y Vigilancia Sanitaria (ARCSA) de Ecuador". Between the head word and "de", only
+# capitalised words, acronyms and the small words of names, so "Ministerio de Salud compra
+# vacunas de India" is no office of India.
+_NAMED_OFFICE_OF = re.compile(
+    r"\b(?i:ministry|minist[eè]re|ministerio|agency|agence|agencia|authority|autorit[eé]"
+    r"|autoridad|department|d[eé]partement|departamento|direction|direcci[oó]n|directorate"
+    r"|office|oficina|institute|institut|instituto|commission|comisi[oó]n|council|conseil"
+    r"|consejo|secretariat|secretar[ií]a)\b"
+    r"(?:[\s,()/&-]+(?:[A-ZÀ-Ý][\w'’.-]*|de|del|la|las|los|y|e|et|and|of|for|the|des|du|d['’]"
+    r"|l['’]|pour|para|en|sur|on))*"
+    r"[\s,()]+(?:of|de|du|del|d['’])\s*(?:(?:the|la|le|el)\s+)?$"
+)
+
+
 def _own_government(text: str, surface: str, *, answer_alone: bool = True) -> bool:
     """Whether `surface` (a government named in `text`) is where the delegate works. A short
     message counts as an answer naming it unless `answer_alone` is False."""
@@ -347,6 +362,8 @@ def _own_government(text: str, surface: str, *, answer_alone: bool = True) -> bo
         return True  # "the Ministry of Health of Ghana"
     if _AFTER_AN_OFFICE.search(before):
         return True  # "ministry of helth, republic of moldova"
+    if (typed := text.find(surface)) > 0 and _NAMED_OFFICE_OF.search(text[:typed]):
+        return True  # "… Vigilancia Sanitaria (ARCSA) de Ecuador"
     if _OWN_BEFORE.search(before):
         return True
     if _OWN_AFTER.search(after.replace("'", " ")) and not _GOODS_FROM.search(before):

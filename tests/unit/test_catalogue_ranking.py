@@ -459,3 +459,12 @@ def test_who_is_asking_does_not_change_what_is_suggested(
     alone = NeedQuery(text=need, language=language, need_area="vaccines", ldc=True)
     told = NeedQuery(text=opening + need, language=language, need_area="vaccines", ldc=True)
     assert _ids(told) == _ids(alone)
+
+
+def test_less_and_more_are_no_words_to_match() -> None:
+    # "Moins" matched the "pays les moins avancés" of the LDC advice and was quoted back.
+    text = "on voudrait savoir comment obtenir des vaccins moins chers"
+    reasons = [s.reason for s in suggest(NeedQuery(text=text, language="fr", ldc=True))]
+    assert not any("moins" in r for r in reasons)
+    ldc = suggest(NeedQuery(text="nous sommes un pays moins avancé", language="fr"))
+    assert ldc[0].activity.id == "wto-ldc-trips-transition-period"

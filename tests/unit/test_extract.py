@@ -402,3 +402,10 @@ def test_an_office_keeps_its_spelling_when_spacing_changes(text: str, office: st
 
 def test_an_everyday_head_word_in_lower_case_names_no_office() -> None:
     assert extract.institution("we need help with the administration of vaccines") is None
+
+
+@pytest.mark.parametrize(
+    "text", ["we want cheaper vaccines", "des vaccins moins chers", "vacunas más baratas"]
+)
+def test_a_lower_price_is_a_matter_of_procurement(text: str) -> None:
+    assert extract.topics(text) == ["procurement"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -225,17 +224,6 @@ def test_non_members_resolve_with_their_status(
     assert (match.member.name, match.member.status, match.member.joined) == (
         canonical, status, None,
     )  # fmt: skip
-
-
-def test_resolving_a_typical_reply_takes_well_under_a_millisecond(
-    directory: MemberDirectory,
-) -> None:
-    replies = ["Kenya", "I'm from Kenya", "the Ministry of Health of Ghana", "Côte d'Ivoire"]
-    start = time.perf_counter()
-    for _ in range(50):
-        for reply in replies:
-            directory.resolve(reply)
-    assert (time.perf_counter() - start) / 200 < 0.001
 
 
 # --- find_in_text ----------------------------------------------------------------------------

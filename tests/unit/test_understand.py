@@ -254,6 +254,14 @@ def test_a_country_the_need_is_about_is_not_the_delegates_government(text: str) 
             "Côte d'Ivoire",
         ),
         ("Good morning, this message comes from the Embassy of Nepal about oxygen", "Nepal"),
+        # After the office's full name, however long.
+        (
+            "Estimados, mi nombre es Jorge Peralta, director de la Agencia Nacional de "
+            "Regulación, Control y Vigilancia Sanitaria (ARCSA) de Ecuador. Queremos acelerar "
+            "el registro de vacunas",
+            "Ecuador",
+        ),
+        ("I head the Food and Drugs Authority (FDA) of Ghana and we need help", "Ghana"),
         # By the nationality of the office, or of the delegate.
         ("I am from the Kenyan Ministry of Health and we need vaccines", "Kenya"),
         ("je travaille au ministère algérien du commerce, nous voulons exporter", "Algeria"),
