@@ -287,8 +287,11 @@ _OWN_BEFORE = re.compile(
     # de la Côte d'Ivoire", "the embassy of Nepal"
     r"|calling|(?:le |les )?llam(?:o|amos)|habl(?:o|amos)|(?:je vous |nous vous )?appel(?:le|ons)"
     r"|(?:mis+ion|delegation|embassy|ambassade|embajada) (?:of|de|du|del|d)"
-    # "Salut, c'est pour le Togo", "this is for Kenya": the government the request is for.
-    r"|c est pour|(?:this|it) is for|it s for|es para)"
+    # "Salut, c'est pour le Togo", "this is for Kenya": the government the request is for;
+    # so is help asked for a country ("asistencia técnica para Ecuador", "support for Nepal").
+    r"|c est pour|(?:this|it) is for|it s for|es para"
+    r"|(?:help|assistance|support|request|aide|appui|demande|ayuda|asistencia|apoyo"
+    r"|solicitud)(?: (?:technique|tecnica|technical))? (?:for|pour|para))"
     r"(?: (?:from|of|de|du|des|d|del|la|le|l|el|les|los|the|en|in|at|a|por|pour|desde|depuis"
     r"|au|aux|al|for|para|with|avec|con))*"
     r"\s*$)"
@@ -356,8 +359,10 @@ def _own_government(text: str, surface: str, *, answer_alone: bool = True) -> bo
     if found is None:
         return True  # not located (an alias the NLU normalised): keep the NLU's reading
     before, after = folded[: found.start()], folded[found.end() :]
-    if answer_alone and len(folded.split()) <= 5:
-        return True  # "Kenya", "we're Kenya", "de Bolivia": an answer, not a story
+    if answer_alone and len(folded.split()) <= 5 and not _TRADE.search(before):
+        # "Kenya", "we're Kenya", "de Bolivia": an answer, not a story; not "exportar vacunas
+        # para México", where the country is a partner.
+        return True
     if (office := extract.institution(text)) and name in fold(office).replace("'", " "):
         return True  # "the Ministry of Health of Ghana"
     if _AFTER_AN_OFFICE.search(before):

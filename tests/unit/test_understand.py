@@ -254,6 +254,9 @@ def test_a_country_the_need_is_about_is_not_the_delegates_government(text: str) 
             "Côte d'Ivoire",
         ),
         ("Good morning, this message comes from the Embassy of Nepal about oxygen", "Nepal"),
+        # Help asked for a country.
+        ("necesitamos asistencia técnica para Ecuador en licencias obligatorias", "Ecuador"),
+        ("we request support for Nepal on vaccine procurement", "Nepal"),
         # After the office's full name, however long.
         (
             "Estimados, mi nombre es Jorge Peralta, director de la Agencia Nacional de "
@@ -561,9 +564,11 @@ def test_the_wto_named_in_the_delegates_status_is_not_a_choice_of_organization(
     [
         "the Indian government banned exports of vaccines to us, what can we do",
         "We buy Indian vaccines and need help with the paperwork",
+        "queremos exportar vacunas para México",
+        "nous voulons exporter des masques pour le Mali",
     ],
 )
-def test_another_governments_nationality_is_not_the_delegates(text: str) -> None:
+def test_a_partner_government_or_its_nationality_is_not_the_delegates(text: str) -> None:
     updates = understand(turn(text, intent="describe_need", earlier_user_messages=0))
     assert "member" not in updates
 
