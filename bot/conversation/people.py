@@ -63,3 +63,11 @@ def a_persons_name(text: str) -> str | None:
     if set(words(name)) & _ordinary_words():
         return None
     return name
+
+
+def reads_as_words(typed: str) -> bool:
+    """ "et la formation en biofabrication aussi", typed at the name question: the catalogue's
+    own words, two of them or one in a lower-case answer, are no one's name."""
+    ordinary = {w for w in words(typed) if len(w) > 3} & _ordinary_words()  # not "Le", "Li"
+    capitalised = any(part[:1].isupper() for part in typed.split())
+    return len(ordinary) >= 2 or (bool(ordinary) and not capitalised)

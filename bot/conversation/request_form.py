@@ -9,7 +9,7 @@ from bot.catalogue.schema import TOPICS
 from bot.catalogue.text import content_words
 from bot.conversation import catalogue_questions, suggestions
 from bot.conversation.introduction import is_introduction
-from bot.conversation.people import a_persons_name, an_office
+from bot.conversation.people import a_persons_name, an_office, reads_as_words
 from bot.conversation.replies import Reply, echo
 from bot.conversation.turn import Turn
 from bot.conversation.understand import FREE_TEXT_SLOTS, NEED_AREAS
@@ -564,8 +564,14 @@ def _institution(value: Any, turn: Turn) -> Validation:
 
 def _requester_name(value: Any, turn: Turn) -> Validation:
     name = extract.person_name(str(value))
-    # "Zimbabwe" answers which government, not who is writing (the institution check, too).
-    if name is None or _just_a_country(name):
+    typed = extract.name_as_typed(str(value)) or ""
+    # "Zimbabwe" answers which government, not who is writing (the institution check, too);
+    # "et la formation en biofabrication aussi" is about an activity.
+    if (
+        name is None
+        or _just_a_country(name)
+        or (not extract.says_a_name(str(value)) and reads_as_words(typed))
+    ):
         return Validation({"requester_name": None}, [Reply("utter_invalid_requester_name")])
     return Validation({"requester_name": name})
 

@@ -17,7 +17,7 @@ from bot.catalogue.labels import FORMAT_LABELS, ORGANIZATION_LABELS, PAST_NOTE, 
 from bot.catalogue.loader import get_catalogue
 from bot.catalogue.ranking import NeedQuery, Suggestion, suggest
 from bot.catalogue.schema import TOPICS, Activity, Catalogue
-from bot.catalogue.text import analyze
+from bot.catalogue.text import analyze, content_words
 from bot.conversation.replies import Reply
 from bot.conversation.turn import Turn
 from bot.i18n import value_label
@@ -142,7 +142,7 @@ def picked(turn: Turn) -> Picked:
     compared = described_just_before(turn)
     if len(compared) > 1 and (set(words(text)) & ALL or BOTH.search(fold(text))):
         return Picked(compared, [])  # "both" right after comparing two: those two
-    ids += ordinal_choice(text, batch)
+    ids += ordinal_choice(text, batch) or organization_choice(text, batch)
     if not ids and not _an_area_alone(text):
         ids += named_choice(text + " " + " ".join(from_payload), batch)
     if not ids and (described := just_described(turn)) in catalogue_ids and takes_it(text):
@@ -309,8 +309,8 @@ def named_choice(text: str, batch: list[str]) -> list[str]:
     acronyms = extract.organization_acronyms()
     not_names = acronyms | {f"l'{a}" for a in acronyms} | _ONLY | _POLITE
     folded = " ".join(w for w in fold(text).split() if w not in not_names)
-    if len(folded) < 4:
-        return []
+    if len(folded) < 4 or not content_words(folded):
+        return []  # "la de la OMPI": only small words left once the organization is set aside
     # A short word matches part of many titles ("listo" ~ "Lista de la OMC"): only exactly.
     needed = 95 if len(folded) < 8 else 80
     by_id = {a.id: a for a in get_catalogue().activities}
@@ -327,9 +327,12 @@ def named_choice(text: str, batch: list[str]) -> list[str]:
 # "Tell me more about the second one" when the NLU did not hear it as a question.
 _DETAILS = re.compile(
     r"\b(?:tell me more|more (?:info|information|details) (?:on|about)|details (?:on|about|of)"
-    r"|explain (?:the|that|this)"
+    r"|explain (?:the|that|this)|tell me about"
     r"|dites m en plus|dis m en plus|en savoir plus sur|plus d informations? sur|details sur"
+    r"|parle(?:z)? moi (?:de|du|des|d)"
     r"|cuentame mas|cuenteme mas|digame mas|dime mas|mas informacion sobre|mas info sobre"
+    r"|hablame (?:de|del|sobre)|hableme (?:de|del|sobre)|cuentame (?:de|del|sobre)"
+    r"|cuenteme (?:de|del|sobre)"
     r"|detalles (?:de|sobre))\b"
 )
 
@@ -367,6 +370,21 @@ def proper_named(text: str, among: list[str]) -> list[str]:
     """The first activity of `among` whose proper name or acronym the words contain."""
     named = index_for(get_catalogue()).named(text)
     return [i for i in among if i in named][:1]
+
+
+def organization_choice(text: str, batch: list[str]) -> list[str]:
+    """ "The WIPO one", "la de la OMPI", "celle de l'OMS": the one activity of the batch that
+    organization offers, when the words point at one."""
+    named = [o for o in extract.organizations(text) if o != "not_sure"]
+    if len(named) != 1 or not _POINTS_AT.search(fold(text)) or set(words(text)) & _ONLY:
+        return []  # "WTO only" while choosing is a preference
+    catalogue = get_catalogue()
+    offered = [a for i in batch if (a := catalogue.get(i)) and named[0] in a.organizations]
+    alone = [a for a in offered if len(a.organizations) == 1]  # before joint work
+    for among in (alone, offered):
+        if len(among) == 1:
+            return [among[0].id]
+    return []
 
 
 def mentioned_choice(text: str, batch: list[str]) -> list[str]:

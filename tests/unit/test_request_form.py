@@ -782,3 +782,19 @@ async def test_a_button_named_by_its_place_answers_the_need_area_question(
 ) -> None:
     values, _ = await answer("need_area", text)
     assert values["need_area"] == area
+
+
+@pytest.mark.parametrize(
+    "text", ["et la formation en biofabrication aussi", "the training on patents please"]
+)
+async def test_words_about_an_activity_at_the_name_question_are_no_name(text: str) -> None:
+    values, said = await answer("requester_name", text)
+    assert values["requester_name"] is None and said == ["utter_invalid_requester_name"]
+
+
+@pytest.mark.parametrize(
+    "text", ["le thi hoa", "Rosa Costa", "maria lopez", "Jean-Pierre Mbuyi", "Grace Mwakyusa"]
+)
+async def test_names_in_any_case_are_still_names(text: str) -> None:
+    values, said = await answer("requester_name", text)
+    assert values["requester_name"] is not None and said == []

@@ -405,6 +405,9 @@ async def test_both_right_after_comparing_two_picks_those_two(text: str) -> None
         "cuentame mas de la segunda",
         "tell me more about the second one",
         "dites-m'en plus sur la deuxième",
+        "tell me about the second",
+        "parlez-moi de la deuxième",
+        "háblame de la segunda",
     ],
 )
 async def test_asking_about_an_activity_the_nlu_missed_gives_its_details_not_a_pick(
@@ -841,4 +844,31 @@ async def test_picking_again_what_is_already_chosen_says_so() -> None:
 async def test_the_need_area_said_again_picks_no_title_holding_the_word(text: str) -> None:
     batch = ["trilateral-ta-request", "wto-mc12-trips-decision-implementation"]
     result = await choose(text, "inform", slots={"suggested_activity_ids": batch})
+    assert not result["slots"].get("selected_activity_ids")
+
+
+MIXED_BATCH = [
+    "wto-info-note-trips-covid",
+    "trilateral-ta-request",
+    "wipo-legislative-policy-advice",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "chosen"),
+    [
+        ("la de la OMPI", "wipo-legislative-policy-advice"),  # not "Nota … de la OMC"
+        ("the WIPO one", "wipo-legislative-policy-advice"),
+        ("la del OMC", "wto-info-note-trips-covid"),  # the WTO's own before joint work
+    ],
+)
+async def test_the_one_an_organization_offers_is_picked(text: str, chosen: str) -> None:
+    result = await choose(text, "select_activity", slots={"suggested_activity_ids": MIXED_BATCH})
+    assert result["slots"]["selected_activity_ids"] == [chosen]
+
+
+async def test_an_organization_only_while_choosing_picks_nothing() -> None:
+    result = await choose(
+        "la OMC solamente", "inform", slots={"suggested_activity_ids": MIXED_BATCH}
+    )
     assert not result["slots"].get("selected_activity_ids")
