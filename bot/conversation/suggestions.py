@@ -475,6 +475,8 @@ def finished(turn: Turn) -> str | None:
     if turn.intent == "none_of_these":
         return NONE
     text = fold(turn.text)
+    if takes_it(text) and not extract.ends_choosing(text):
+        return None  # "add it please" with nothing just described: which one, not "continue"
     if (
         turn.intent in ("affirm", "deny")
         or _CONTINUE.search(text)

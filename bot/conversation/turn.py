@@ -120,6 +120,8 @@ class Turn:
             return False
         if self.requested_slot == "activity_choice" and ordinals.only_places(self.words_text):
             return False  # "le premier et le deuxième", heard as a question about them: a pick
+        if self.intent == "greet" and self.requested_slot and not extract.greets(self.text):
+            return False  # "Nadia Benjelloun" at the name question, heard as a greeting
         return self.intent in INTERRUPTIONS and self.confidence >= INTERRUPTION_CONFIDENCE
 
     @property

@@ -350,6 +350,10 @@ _NAMED_OFFICE_OF = re.compile(
 )
 
 
+# The government, its office's acronym, then "here": "Thailand FDA here", "Kenya MoH here".
+_ACRONYM_HERE = re.compile(r"\s*[A-Z][A-Za-z]{1,5}\s+(?:here|ici|aquí|aqui)\b")
+
+
 def _own_government(text: str, surface: str, *, answer_alone: bool = True) -> bool:
     """Whether `surface` (a government named in `text`) is where the delegate works. A short
     message counts as an answer naming it unless `answer_alone` is False."""
@@ -369,6 +373,8 @@ def _own_government(text: str, surface: str, *, answer_alone: bool = True) -> bo
         return True  # "ministry of helth, republic of moldova"
     if (typed := text.find(surface)) > 0 and _NAMED_OFFICE_OF.search(text[:typed]):
         return True  # "… Vigilancia Sanitaria (ARCSA) de Ecuador"
+    if typed >= 0 and _ACRONYM_HERE.match(text, typed + len(surface)):
+        return True  # "Thailand FDA here", "Kenya MoH here"
     if _OWN_BEFORE.search(before):
         return True
     if _OWN_AFTER.search(after.replace("'", " ")) and not _GOODS_FROM.search(before):

@@ -236,8 +236,23 @@ def about_what_was_shown(text: str) -> bool:
 _DONE_CHOOSING = re.compile(
     r"\b(?:that'?s all|that is all|that'?s it|that is it|nothing (?:else|more)|no more"
     r"|i'?m done|we'?re done|done|enough|c'?est tout|rien d'?autre|rien de plus|ca suffit"
-    r"|c'?est bon|eso es todo|es todo|nada mas|ya esta|ya es suficiente|suficiente)\b"
+    r"|c'?est bon|eso es todo|es todo|nada mas|ya esta|ya es suficiente|suficiente"
+    r"|listo|terminado|termine|fini|finished)\b"
 )
+
+
+# Words that greet: a message without any is no greeting, whatever the NLU made of it
+# ("Nadia Benjelloun" at the name question).
+_GREETING = re.compile(
+    r"\b(?:hello|hi|hey|hiya|good (?:morning|afternoon|evening|day)|greetings|dear|howdy"
+    r"|bonjour|bonsoir|salut|coucou|rebonjour|hola|buen(?:os|as)(?: dias| tardes| noches)?"
+    r"|saludos|estimad[oa]s?|que tal|ola)\b"
+)
+
+
+def greets(text: str) -> bool:
+    """Whether the words greet ("hello", "bonjour", "buenas tardes")."""
+    return bool(_GREETING.search(fold(text)))
 
 
 def ends_choosing(text: str) -> bool:

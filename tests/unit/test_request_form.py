@@ -798,3 +798,11 @@ async def test_words_about_an_activity_at_the_name_question_are_no_name(text: st
 async def test_names_in_any_case_are_still_names(text: str) -> None:
     values, said = await answer("requester_name", text)
     assert values["requester_name"] is not None and said == []
+
+
+async def test_a_name_the_nlu_heard_as_a_greeting_is_the_name() -> None:
+    values, said = await answer("requester_name", "Nadia Benjelloun", intent="greet")
+    assert values["requester_name"] == "Nadia Benjelloun" and said == []
+    # A real greeting there is still a greeting, not a name.
+    values, _ = await answer("requester_name", "bonjour", intent="greet")
+    assert "requester_name" not in values

@@ -872,3 +872,15 @@ async def test_an_organization_only_while_choosing_picks_nothing() -> None:
         "la OMC solamente", "inform", slots={"suggested_activity_ids": MIXED_BATCH}
     )
     assert not result["slots"].get("selected_activity_ids")
+
+
+@pytest.mark.parametrize(("text", "intent"), [("listo gracias", "thank"), ("terminé", "inform")])
+async def test_done_with_thanks_in_any_language_ends_the_step(text: str, intent: str) -> None:
+    result = await choose(text, intent, slots={"suggested_activity_ids": MIXED_BATCH})
+    assert result["slots"]["activity_choice"] == "none"
+
+
+async def test_add_it_with_nothing_just_described_asks_which_rather_than_going_on() -> None:
+    result = await choose("add it please", "affirm", slots={"suggested_activity_ids": MIXED_BATCH})
+    assert result["slots"]["activity_choice"] is None
+    assert result["said"] == ["utter_invalid_activity_choice"]

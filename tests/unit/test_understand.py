@@ -254,6 +254,12 @@ def test_a_country_the_need_is_about_is_not_the_delegates_government(text: str) 
             "Côte d'Ivoire",
         ),
         ("Good morning, this message comes from the Embassy of Nepal about oxygen", "Nepal"),
+        # The government, its office's acronym, "here".
+        (
+            "good morning, Thailand FDA here, we want to know about collaborative registration",
+            "Thailand",
+        ),
+        ("Kenya MoH here, we need oxygen", "Kenya"),
         # Help asked for a country.
         ("necesitamos asistencia técnica para Ecuador en licencias obligatorias", "Ecuador"),
         ("we request support for Nepal on vaccine procurement", "Nepal"),
