@@ -30,7 +30,7 @@ class ActionAskActivityChoice(Action):
         if newly and dropped:
             # "Non, plutôt le premier": one pick in place of the other.
             replaced = _titled("utter_activity_replaced", newly, turn)
-            replaced.values["removed"] = _titles(dropped, turn)
+            replaced.values["removed"] = suggestions.titles(dropped, turn.language)
             say(dispatcher, [replaced])
             return []
         if newly:
@@ -68,12 +68,8 @@ def _added(ids: list[str], turn: Turn) -> Reply:
 
 
 def _titled(response: str, ids: list[str], turn: Turn) -> Reply:
-    return Reply(response, {"titles": _titles(ids, turn)}, _remaining_buttons(turn))
-
-
-def _titles(ids: list[str], turn: Turn) -> str:
-    catalogue = get_catalogue()
-    return "; ".join(a.title.get(turn.language) for i in ids if (a := catalogue.get(i)))
+    titles = suggestions.titles(ids, turn.language)
+    return Reply(response, {"titles": titles}, _remaining_buttons(turn))
 
 
 def _pick_prompt(turn: Turn) -> Reply:

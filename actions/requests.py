@@ -85,19 +85,15 @@ class ActionCancelRequest(Action):
             return [FollowupAction(REQUEST_FORM)]
         if turn.active_loop is None and status.asks_to_withdraw(turn.text):
             # "Please withdraw my request" once it is filed: only the secretariats can.
-            reference = status.reference_in(turn.text) or turn.slot("request_reference")
-            say(dispatcher, [status.withdrawal_reply(reference, contact_url())])
+            say(dispatcher, [status.withdrawal_reply(turn, contact_url())])
             return []
         if turn.active_loop == STATUS_FORM:
             # Only the look-up stops; a request's answers, if any, are not this form's.
             say(dispatcher, [Reply("utter_status_stopped")])
-            return [ActiveLoop(None), SlotSet("requested_slot", None), *_status_forgotten()]
+            forgotten = slot_events(dict.fromkeys(status.SLOTS))
+            return [ActiveLoop(None), SlotSet("requested_slot", None), *forgotten]
         say(dispatcher, [Reply("utter_cancelled")])
         return [ActiveLoop(None), SlotSet("requested_slot", None), *slot_events(_cleared())]
-
-
-def _status_forgotten() -> list[EventType]:
-    return [SlotSet(n, None) for n in ("status_reference", "status_email", "status_attempts")]
 
 
 class ActionResumeRequest(Action):
@@ -112,8 +108,7 @@ class ActionResumeRequest(Action):
         turn = Turn.from_tracker(tracker)
         if turn.active_loop is None and status.asks_to_withdraw(turn.text):
             # "Please withdraw my request", heard as "resume my request".
-            reference = status.reference_in(turn.text) or turn.slot("request_reference")
-            say(dispatcher, [status.withdrawal_reply(reference, contact_url())])
+            say(dispatcher, [status.withdrawal_reply(turn, contact_url())])
             return []
         answers = answers_before_cancel(turn.events, REQUEST_FORM_SLOTS)
         if turn.active_loop is not None or not answers:

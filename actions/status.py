@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import contact_url, say
+from actions.common import contact_url, say, slot_events
 from bot.conversation import status
 from bot.conversation.replies import Reply, echo
 from bot.conversation.turn import STATUS_FORM, Turn
@@ -94,13 +94,8 @@ class ActionCheckStatus(Action):
         reference = turn.slot("status_reference") or status.reference_in(turn.text)
         if status.asks_to_withdraw(turn.text):
             # Only the secretariats close a filed request; nothing about it is told here.
-            reference = reference or turn.slot("request_reference")
-            say(dispatcher, [status.withdrawal_reply(reference, contact_url())])
-            return [
-                SlotSet("status_reference", None),
-                SlotSet("status_email", None),
-                SlotSet("status_attempts", None),
-            ]
+            say(dispatcher, [status.withdrawal_reply(turn, contact_url())])
+            return _forgotten()
         if reference is None and turn.active_loop and not status.asks_after_a_request(turn.text):
             return []  # "2 and 3" while choosing: the form reads it, as a pick
         if reference is None:
@@ -124,8 +119,9 @@ class ActionCheckStatus(Action):
                     FollowupAction("status_form"),
                 ]
         say(dispatcher, [reply])
-        return [
-            SlotSet("status_reference", None),
-            SlotSet("status_email", None),
-            SlotSet("status_attempts", None),
-        ]
+        return _forgotten()
+
+
+def _forgotten() -> list[EventType]:
+    """The look-up's slots cleared: it is answered, refused for good, or stopped."""
+    return slot_events(dict.fromkeys(status.SLOTS))

@@ -4,7 +4,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.catalogue.loader import get_catalogue
 from bot.catalogue.schema import TOPICS
 from bot.catalogue.text import content_words
 from bot.conversation import catalogue_questions, suggestions
@@ -412,14 +411,11 @@ def _activity_choice(value: Any, turn: Turn) -> Validation:
         return Validation({"activity_choice": None})
     if text.startswith(PICK):
         chosen = list(turn.slot("selected_activity_ids") or [])
-        new = [i for i in text.removeprefix(PICK).split(",") if i not in chosen]
+        picks = text.removeprefix(PICK).split(",")
+        new = [i for i in picks if i not in chosen]
         if not new:
             # "La primera" again, once it is chosen: say so rather than show the list again.
-            titles = "; ".join(
-                a.title.get(turn.language)
-                for i in text.removeprefix(PICK).split(",")
-                if (a := get_catalogue().get(i)) is not None
-            )
+            titles = suggestions.titles(picks, turn.language)
             return Validation(
                 {"activity_choice": None}, [Reply("utter_already_chosen", {"titles": titles})]
             )

@@ -22,9 +22,10 @@ def reference_in(text: str) -> str | None:
 
 # Words that ask after a request: without them (or a reference), a message the NLU read as a
 # status question ("2 and 3", with its digits) is something else.
+_MY_REQUEST = r"my request|ma demande|mi solicitud"
 _ASKS_AFTER = re.compile(
     r"\b(?:status|update|news|progress|happened|where is|check|track|still open|assigned"
-    r"|my request|ma demande|mi solicitud|mi tramite|mi pedido|en que (?:va|quedo)|como va"
+    rf"|{_MY_REQUEST}|mi tramite|mi pedido|en que (?:va|quedo)|como va"
     r"|etat|suivi|nouvelles|avancement|ou en est|en est"
     r"|estado|novedad\w*|avance|seguimiento|paso con|donde esta)\b"
 )
@@ -45,17 +46,22 @@ _WITHDRAW = re.compile(
 def asks_to_withdraw(text: str) -> bool:
     """Whether `text` asks to withdraw a request already filed (a reference, or "my request")."""
     folded = fold(text)
-    filed = reference_in(text) is not None or bool(
-        re.search(r"\b(?:my request|ma demande|mi solicitud)\b", folded)
-    )
+    filed = reference_in(text) is not None or bool(re.search(rf"\b(?:{_MY_REQUEST})\b", folded))
     return filed and bool(_WITHDRAW.search(folded))
 
 
-def withdrawal_reply(reference: str | None, contact_url: str) -> Reply:
-    """How to withdraw a filed request: only the secretariats close one."""
+def withdrawal_reply(turn: Turn, contact_url: str) -> Reply:
+    """How to withdraw the request named (or filed in this conversation): only the
+    secretariats close one."""
+    reference = reference_in(turn.text) or turn.slot("status_reference")
+    reference = reference or turn.slot("request_reference")
     if reference is None:
         return Reply("utter_withdraw_request_unknown", {"contact_url": contact_url})
     return Reply("utter_withdraw_request", {"reference": reference, "contact_url": contact_url})
+
+
+# What a look-up remembers until it is answered or stopped.
+SLOTS = ("status_reference", "status_email", "status_attempts")
 
 
 def filed_here(reference: str, sender_id: str) -> bool:

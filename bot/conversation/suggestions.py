@@ -7,6 +7,7 @@ order shown, every pick to `selected_activity_ids`. The step ends with "continue
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -495,6 +496,12 @@ def finished(turn: Turn) -> str | None:
 
 
 # --- what the delegate sees ------------------------------------------------------------
+
+
+def titles(ids: Iterable[str], language: str) -> str:
+    """The activities' titles in `language`, joined for a reply ("Added: …; …")."""
+    catalogue = get_catalogue()
+    return "; ".join(a.title.get(language) for i in ids if (a := catalogue.get(i)) is not None)
 
 
 def org_names(activity: Activity, language: str) -> str:

@@ -87,15 +87,15 @@ def understand(turn: Turn) -> dict[str, Any]:
     if describes or requested in ("description", "need_area", "focus"):
         known = turn.slot("topics") or []
         if new_topics := [t for t in extract.topics(need_text) if t not in known]:
-            updates["topics"] = [*(turn.slot("topics") or []), *new_topics]
+            updates["topics"] = [*known, *new_topics]
     if requested == "activity_choice":
         updates |= _kind_of_help_while_choosing(turn)
 
     # "non attendez, changez l'organisation : OMS et OMPI": the new value, not the question.
     restated = correcting and requested != "organizations"
     # "WIPO and WTO" alone, typed at the consent question (say): the organizations, late.
-    alone = requested not in ("organizations", "activity_choice") and extract.only_organizations(
-        text
+    alone = requested not in (None, "organizations", "activity_choice") and (
+        extract.only_organizations(text)
     )
     preferred = (
         _organizations_stated(text) if restated or alone else extract.preferred_organizations(text)
@@ -293,7 +293,7 @@ _OWN_BEFORE = re.compile(
     r"|(?:help|assistance|support|request|aide|appui|demande|ayuda|asistencia|apoyo"
     r"|solicitud)(?: (?:technique|tecnica|technical))? (?:for|pour|para))"
     r"(?: (?:from|of|de|du|des|d|del|la|le|l|el|les|los|the|en|in|at|a|por|pour|desde|depuis"
-    r"|au|aux|al|for|para|with|avec|con))*"
+    r"|au|aux|al|for|para))*"
     r"\s*$)"
 )
 # A government right after an office's name: "Ministry of Health, Ghana", "ministerio de salud

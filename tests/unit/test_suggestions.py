@@ -693,19 +693,29 @@ async def test_a_pick_in_place_of_the_last_one_replaces_it(
     assert result["slots"]["selected_activity_ids"] == [shown[i] for i in kept]
 
 
-async def test_a_replaced_choice_says_what_went_out_and_what_came_in() -> None:
-    first, _ = await ask()
-    shown = first[0]["value"]
+async def said_after_choosing(
+    text: str, intent: str, shown: list[str], before: list[str], after: list[str]
+) -> list[dict[str, Any]]:
+    """What the choosing step says once `text` changed the picks from `before` to `after`."""
     slots = NEED | {"requested_slot": "activity_choice", "suggested_activity_ids": shown}
     _, said = await run(
         ActionAskActivityChoice(),
         tracker(
-            "non plutot le premier",
-            intent="select_activity",
-            previous=slots | {"selected_activity_ids": [shown[1]]},
-            slots=slots | {"selected_activity_ids": [shown[0]]},
+            text,
+            intent=intent,
+            previous=slots | {"selected_activity_ids": before},
+            slots=slots | {"selected_activity_ids": after},
             active_loop="request_form",
         ),
+    )
+    return said
+
+
+async def test_a_replaced_choice_says_what_went_out_and_what_came_in() -> None:
+    first, _ = await ask()
+    shown = first[0]["value"]
+    said = await said_after_choosing(
+        "non plutot le premier", "select_activity", shown, [shown[1]], [shown[0]]
     )
     assert responses(said) == ["utter_activity_replaced"]
     catalogue = get_catalogue()
@@ -716,17 +726,7 @@ async def test_a_replaced_choice_says_what_went_out_and_what_came_in() -> None:
 async def test_a_removed_choice_is_confirmed_and_offered_again() -> None:
     first, _ = await ask()
     shown = first[0]["value"]
-    slots = NEED | {"requested_slot": "activity_choice", "suggested_activity_ids": shown}
-    _, said = await run(
-        ActionAskActivityChoice(),
-        tracker(
-            "remove it",
-            intent="deny",
-            previous=slots | {"selected_activity_ids": [shown[0]]},
-            slots=slots | {"selected_activity_ids": []},
-            active_loop="request_form",
-        ),
-    )
+    said = await said_after_choosing("remove it", "deny", shown, [shown[0]], [])
     assert responses(said) == ["utter_activity_removed"]
     title = get_catalogue().get(shown[0]).title.en  # type: ignore[union-attr]
     assert said[0]["titles"] == title
