@@ -884,3 +884,23 @@ async def test_add_it_with_nothing_just_described_asks_which_rather_than_going_o
     result = await choose("add it please", "affirm", slots={"suggested_activity_ids": MIXED_BATCH})
     assert result["slots"]["activity_choice"] is None
     assert result["said"] == ["utter_invalid_activity_choice"]
+
+
+@pytest.mark.parametrize(
+    "text", ["which one is about market prices?", "¿cuál es la de los precios?"]
+)
+async def test_which_one_is_about_a_subject_describes_the_one_it_points_at(text: str) -> None:
+    batch = [
+        "wto-mc12-trips-decision-implementation",
+        "who-mi4a-vaccine-market-information",
+        "wipo-plr-covid-vaccines-therapeutics",
+    ]
+    slots = NEED | {"requested_slot": "activity_choice", "suggested_activity_ids": batch}
+    events, said = await run(
+        ValidateRequestForm(),
+        tracker(
+            text, intent="nlu_fallback", slots=slots, previous=slots, active_loop="request_form"
+        ),
+    )
+    assert responses(said) == ["utter_activity_details"]
+    assert said[0]["activity_id"] == "who-mi4a-vaccine-market-information"
