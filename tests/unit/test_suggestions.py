@@ -896,7 +896,7 @@ async def test_which_one_is_about_a_subject_describes_the_one_it_points_at(text:
         "wipo-plr-covid-vaccines-therapeutics",
     ]
     slots = NEED | {"requested_slot": "activity_choice", "suggested_activity_ids": batch}
-    events, said = await run(
+    _, said = await run(
         ValidateRequestForm(),
         tracker(
             text, intent="nlu_fallback", slots=slots, previous=slots, active_loop="request_form"
