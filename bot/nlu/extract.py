@@ -292,7 +292,7 @@ _INSTITUTION = re.compile(
 )
 # Where an institution's name stops in a running sentence.
 _INSTITUTION_STOP = re.compile(
-    r"\s(?:and|et|y|we|nous|nosotros|i|je|yo|who|qui|que|which|need|needs|besoin|necesita"
+    r"\s(?:and|et|y|e|we|nous|nosotros|i|je|yo|who|qui|que|which|need|needs|besoin|necesita"
     r"|necesitamos|would|would like|is|are|est|es|esta|looking|seeks|want|wants|veut|quiere"
     r"|souhaite|souhaitons|souhaitent|voudrait|voudrions|aimerait|aimerions|desea|deseamos"
     r"|quisiera|quisieramos|solicita|solicitamos|requiere|requires|wishes|asks|seeking"
@@ -379,7 +379,7 @@ _INSTITUTION_LEAD = re.compile(
 )
 
 
-_CONJUNCTION_END = re.compile(r"(?:and|et|y)$")
+_CONJUNCTION_END = re.compile(r"(?:and|et|y|e)$")
 # After "and"/"et"/"y" inside a name: "of the", "du", "de la"… then a capitalised word.
 _NAME_GOES_ON = re.compile(
     r"\s+(?:(?:of|the|de|du|des|del|la|le|las|los|l'|d')\s*)*"

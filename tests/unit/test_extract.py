@@ -368,6 +368,15 @@ def test_not_knowing_how_is_not_a_need_for_know_how() -> None:
         ),
         ("I work at the Ministry of Health and we need vaccines", "Ministry of Health"),
         ("I am at the Ministry of Health and The WHO office said so", "Ministry of Health"),
+        # Spanish "e" before an i- word joins a name; Portuguese "e" before a verb ends it.
+        (
+            "trabajo en el Ministerio de Ciencia e Innovación de España y queremos",
+            "Ministerio de Ciencia e Innovación de España",
+        ),
+        (
+            "Olá, somos do Ministério da Saúde de Moçambique e precisamos de ajuda",
+            "Ministério da Saúde de Moçambique",
+        ),
         # The foreign ministry by its other names.
         ("Hola, trabajo en la cancillería de Moldavia", "cancillería de Moldavia"),
         (
