@@ -15,7 +15,14 @@ from bot.conversation.replies import Reply
 from bot.conversation.turn import REQUEST_FORM, STATUS_FORM, Turn
 from bot.members import MemberMatch, get_directory
 from bot.nlu import extract
-from bot.nlu.language import OTHER_SCRIPT, SUPPORTED, Context, choose_switch, unsupported
+from bot.nlu.language import (
+    OTHER_SCRIPT,
+    SUPPORTED,
+    Context,
+    choose_switch,
+    unsupported,
+    without_language_request,
+)
 from bot.nlu.text import fold
 
 NEED_AREAS = ("vaccines", "medicines", "technologies")
@@ -446,11 +453,12 @@ def _description(turn: Turn) -> dict[str, Any]:
         and (asked := turn.question_just_answered())
     ):
         return {"description": asked}  # "help with that", right after a catalogue answer
-    if not extract.is_substantive(turn.text) or is_introduction(turn.text):
+    said = without_language_request(turn.text)
+    if not extract.is_substantive(said) or is_introduction(said):
         return {}
     current = turn.slot("description")
     if not current:
-        return {"description": turn.text}
-    if turn.text in current:
+        return {"description": said}
+    if said in current:
         return {}
-    return {"description": f"{current}\n{turn.text}"[:4000]}
+    return {"description": f"{current}\n{said}"[:4000]}

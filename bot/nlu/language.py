@@ -185,6 +185,22 @@ def requested_language(text: str) -> str | None:
     return _one({m.language for m in _named(fold(text)) if not m.negated})
 
 
+# Where a clause ends, keeping the separator with the clause before it.
+_CLAUSE_END = re.compile(r"(?<=[,;.!?:])\s+")
+
+
+def without_language_request(text: str) -> str:
+    """`text` without a short clause that asks for a language: "ok in English then: we need
+    help buying vaccines" is the need "we need help buying vaccines"."""
+    clauses = _CLAUSE_END.split(text.strip())
+    kept = [
+        c
+        for c in clauses
+        if len(words(c)) > _REQUEST_WORDS or not [m for m in _named(fold(c)) if not m.negated]
+    ]
+    return " ".join(kept) if kept and len(kept) < len(clauses) else text
+
+
 def asks_for_language(text: str, *, verb_only: bool = False) -> str | None:
     """A message that requests a language, even if Rasa missed the intent.
 

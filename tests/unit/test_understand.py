@@ -610,3 +610,20 @@ def test_an_office_named_after_a_product_is_not_the_need(text: str) -> None:
     )
     assert "need_area" not in updates
     assert "institution" in updates
+
+
+@pytest.mark.parametrize(
+    ("text", "need"),
+    [
+        ("ok in English then: we need help buying vaccines", "we need help buying vaccines"),
+        ("En français svp. Nous voulons produire des vaccins", "Nous voulons produire des vaccins"),
+        # A language named inside the need is part of it.
+        (
+            "we need the Spanish version of the report on vaccine patents",
+            "we need the Spanish version of the report on vaccine patents",
+        ),
+    ],
+)
+def test_asking_for_a_language_is_not_part_of_the_need(text: str, need: str) -> None:
+    updates = understand(turn(text, intent="describe_need", earlier_user_messages=1))
+    assert updates["description"] == need
