@@ -544,6 +544,14 @@ def _institution(value: Any, turn: Turn) -> Validation:
         or (not an_office(text) and (extract.unsure(text) or _leaves_it_open(text)))
     ):
         return Validation({"institution": None}, [Reply("utter_invalid_institution")])
+    office = extract.institution(text)
+    listed = _a_listed_name(text, None) if office and office != text else None
+    if office and listed is not None:
+        # "Marie Kouassi, Ministère de la Santé": the office, and the name beside it.
+        updates = {"institution": _capitalised(office)}
+        if turn.slot("requester_name") is None:
+            updates["requester_name"] = listed
+        return Validation(updates)
     name = a_persons_name(str(value))
     if name is not None:
         if turn.slot("requester_name") is None:

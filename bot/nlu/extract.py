@@ -506,6 +506,12 @@ _NOT_NAMES = {
     "pourquoi",
     "por que",
     "skip",
+    # "Any", "whichever": an answer to another question.
+    "any",
+    "whatever",
+    "cualquiera",
+    "n'importe",
+    "peu importe",
 }
 
 

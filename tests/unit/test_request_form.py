@@ -806,3 +806,17 @@ async def test_a_name_the_nlu_heard_as_a_greeting_is_the_name() -> None:
     # A real greeting there is still a greeting, not a name.
     values, _ = await answer("requester_name", "bonjour", intent="greet")
     assert "requester_name" not in values
+
+
+async def test_a_name_and_an_office_at_the_office_question_give_both() -> None:
+    values, said = await answer(
+        "institution", "Marie Kouassi, Ministère de la Santé", slots={"member": "Côte d'Ivoire"}
+    )
+    assert values["institution"] == "Ministère de la Santé"
+    assert values["requester_name"] == "Marie Kouassi" and said == []
+
+
+@pytest.mark.parametrize("text", ["cualquiera", "whatever"])
+async def test_any_is_no_name(text: str) -> None:
+    values, _ = await answer("requester_name", text)
+    assert values["requester_name"] is None
