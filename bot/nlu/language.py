@@ -196,7 +196,7 @@ def without_language_request(text: str) -> str:
     kept = [
         c
         for c in clauses
-        if len(words(c)) > _REQUEST_WORDS or not [m for m in _named(fold(c)) if not m.negated]
+        if len(words(c)) > _REQUEST_WORDS or not any(not m.negated for m in _named(fold(c)))
     ]
     return " ".join(kept) if kept and len(kept) < len(clauses) else text
 
