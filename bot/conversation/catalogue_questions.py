@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from bot.catalogue.index import index_for
 from bot.catalogue.intents import read_intents
 from bot.catalogue.labels import FORMAT_LABELS, PAST_NOTE, label
 from bot.catalogue.loader import get_catalogue
@@ -109,9 +108,9 @@ def pick_from_results(turn: Turn) -> tuple[list[Reply], dict[str, Any]] | None:
 def _named_outside_a_list(turn: Turn) -> tuple[list[Reply], dict[str, Any]] | None:
     """One activity called by its proper name with no list open: "¿Qué es el HTAP?" gets its
     details, "me interesa el MPP para Ecuador" starts a request with it chosen."""
-    named = sorted(index_for(get_catalogue()).named(turn.text))
-    if len(named) != 1:
+    if (one := suggestions.the_one_named(turn.text)) is None:
         return None
+    named = [one]
     words = turn.words_text
     if (
         suggestions.asks_details(words)
@@ -174,7 +173,7 @@ def details_replies(turn: Turn, listed: list[str] | None = None) -> list[Reply]:
 def names_an_activity(turn: Turn) -> bool:
     """Whether the message names one activity: by its proper name ("Pat-INFORMED", "the
     MPP"), or by its place or title in the list on screen."""
-    if len(index_for(get_catalogue()).named(turn.text)) == 1:
+    if suggestions.the_one_named(turn.text) is not None:
         return True
     batch = suggestions.current_batch(turn)
     words = turn.words_text

@@ -150,8 +150,7 @@ def picked(turn: Turn) -> Picked:
         ids.append(described)
     if not ids and not extract.is_question(turn.text):
         # "And PATENTSCOPE too": an activity called by its proper name, shown or not.
-        named = index_for(get_catalogue()).named(text)
-        ids += sorted(named) if len(named) == 1 else []
+        ids += [named] if (named := the_one_named(text)) else []
     return Picked(list(dict.fromkeys(ids)), [])
 
 
@@ -367,6 +366,13 @@ _WHAT = re.compile(
 
 def asks_what(text: str) -> bool:
     return bool(_WHAT.search(fold(text).replace("'", " ")))
+
+
+def the_one_named(text: str) -> str | None:
+    """The one activity of the catalogue the words call by its proper name or acronym ("the
+    MPP", "PATENTSCOPE"); None when they name none, or several."""
+    named = index_for(get_catalogue()).named(text)
+    return next(iter(named)) if len(named) == 1 else None
 
 
 def proper_named(text: str, among: list[str]) -> list[str]:
