@@ -7,7 +7,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import say, slot_events
 from bot.catalogue.loader import get_catalogue
-from bot.conversation import catalogue_questions, suggestions
+from bot.conversation import catalogue_questions, practical, suggestions
 from bot.conversation.replies import Reply
 from bot.conversation.turn import REQUEST_FORM, Turn
 
@@ -93,8 +93,9 @@ class ActionDescribeActivity(Action):
 
 
 class ActionAnswerPlatform(Action):
-    """ "What is this platform?"; or, when the question names an activity ("what does
-    Pat-INFORMED do?", "what does the second one do?"), that activity's details."""
+    """ "What is this platform?"; "is it free?" and "can I attach a document?"; or, when the
+    question names an activity ("what does Pat-INFORMED do?", "what does the second one
+    do?"), that activity's details."""
 
     def name(self) -> str:
         return "action_answer_platform"
@@ -103,7 +104,9 @@ class ActionAnswerPlatform(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         turn = Turn.from_tracker(tracker)
-        if catalogue_questions.names_an_activity(turn):
+        if practical_answer := practical.question_asked(turn.text):
+            say(dispatcher, [Reply(practical_answer)])
+        elif catalogue_questions.names_an_activity(turn):
             say(dispatcher, catalogue_questions.details_replies(turn))
         else:
             say(dispatcher, [Reply("utter_platform")])
@@ -120,8 +123,10 @@ class ActionSearchCatalogue(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         turn = Turn.from_tracker(tracker)
-        if turn.corrects_need:
-            return []  # "actually it's about oxygen concentrators": the form takes it as the need
+        if turn.tells_the_need:
+            # "actually it's about oxygen concentrators", "queremos capacitación sobre PI y
+            # vacunas" at the need questions: the form takes it as the need
+            return []
         say(dispatcher, [catalogue_questions.search_reply(turn)])
         return []
 

@@ -6,11 +6,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import contact_url, say, slot_events
+from actions.requests import resumed
 from bot.conversation import catalogue_questions, unclear
 from bot.conversation.introduction import is_introduction
 from bot.conversation.replies import Reply
 from bot.conversation.request_form import REQUEST_FORM_SLOTS
-from bot.conversation.turn import REQUEST_FORM, Turn
+from bot.conversation.turn import REQUEST_FORM, Turn, stopped_just_before
 from bot.nlu import extract
 
 
@@ -52,6 +53,14 @@ class ActionHandleUnclear(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         turn = Turn.from_tracker(tracker)
+        if (
+            stopped_just_before(turn.events)
+            and extract.agrees(turn.text)
+            and (back := resumed(turn))
+        ):
+            # "hmm ok fine, yes you can file it" right after refusing the consent.
+            say(dispatcher, [Reply("utter_resumed")])
+            return back
         if turn.active_loop is None and (picked := catalogue_questions.pick_from_results(turn)):
             # "me interesa el segundo" after a catalogue answer, which Rasa was unsure of.
             replies, slots = picked

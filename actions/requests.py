@@ -11,7 +11,13 @@ from actions.common import contact_url, say, slot_events
 from bot.conversation import filing, status, suggestions
 from bot.conversation.replies import Reply, echo
 from bot.conversation.request_form import IDENTITY_SLOTS, REQUEST_FORM_SLOTS
-from bot.conversation.turn import REQUEST_FORM, STATUS_FORM, Turn, answers_before_cancel
+from bot.conversation.turn import (
+    REQUEST_FORM,
+    STATUS_FORM,
+    Turn,
+    answers_before_stop,
+    stopped_just_before,
+)
 
 log = logging.getLogger(__name__)
 
@@ -96,8 +102,17 @@ class ActionCancelRequest(Action):
         return [ActiveLoop(None), SlotSet("requested_slot", None), *slot_events(_cleared())]
 
 
+def resumed(turn: Turn) -> list[EventType]:
+    """The stopped request's answers back and the form on, or nothing to resume."""
+    answers = answers_before_stop(turn.events, REQUEST_FORM_SLOTS)
+    if turn.active_loop is not None or not answers:
+        return []
+    return [*slot_events(answers), FollowupAction(REQUEST_FORM)]
+
+
 class ActionResumeRequest(Action):
-    """ "Resume my request" after a cancel: the answers come back and the form goes on."""
+    """ "Resume my request" after a cancel or a refused consent: the answers come back and the
+    form goes on (after a refusal, with the consent question)."""
 
     def name(self) -> str:
         return "action_resume_request"
@@ -110,9 +125,22 @@ class ActionResumeRequest(Action):
             # "Please withdraw my request", heard as "resume my request".
             say(dispatcher, [status.withdrawal_reply(turn, contact_url())])
             return []
-        answers = answers_before_cancel(turn.events, REQUEST_FORM_SLOTS)
-        if turn.active_loop is not None or not answers:
-            say(dispatcher, [Reply("utter_nothing_to_resume")])
-            return []
-        say(dispatcher, [Reply("utter_resumed")])
-        return [*slot_events(answers), FollowupAction(REQUEST_FORM)]
+        back = resumed(turn)
+        say(dispatcher, [Reply("utter_resumed" if back else "utter_nothing_to_resume")])
+        return back
+
+
+class ActionYesOutsideAQuestion(Action):
+    """ "Yes" when no question is open: right after a cancel or a refused consent ("ok fine,
+    yes you can file it") the request comes back; otherwise, what do you need?"""
+
+    def name(self) -> str:
+        return "action_yes_outside_a_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        turn = Turn.from_tracker(tracker)
+        back = resumed(turn) if stopped_just_before(turn.events) else []
+        say(dispatcher, [Reply("utter_resumed" if back else "utter_what_need")])
+        return back

@@ -281,11 +281,23 @@ def _without_the_writers_place(text: str) -> str:
     return "".join(chars)
 
 
+def _withdrawn(text: str) -> list[tuple[int, int]]:
+    """What a later line of the description takes back ("actually no, it's more about
+    insulin"): still ranked, since the correction often keeps the rest of the need, but never
+    quoted back as what the delegate asked for."""
+    offset = cut = 0
+    for line in text.splitlines(keepends=True):
+        if offset and extract.changes_mind(line):
+            cut = offset
+        offset += len(line)
+    return [(0, cut)] if cut else []
+
+
 def _quotable(text: str, tokens: list[Token]) -> list[Token]:
     """The tokens to quote in reasons: not the words that say who is asking ("Ministry of
     Health", "Bolivia", "Good morning"), which explain nothing about the need. Their words
     become blanks, so the words on either side do not join into one phrase."""
-    spans = _about_the_writer(text)
+    spans = _about_the_writer(text) + _withdrawn(text)
     return [
         Token("", t.start, t.end) if any(a <= t.start < b for a, b in spans) else t for t in tokens
     ]

@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.catalogue.schema import TOPICS
 from bot.catalogue.text import content_words
-from bot.conversation import catalogue_questions, suggestions
+from bot.conversation import catalogue_questions, practical, suggestions
 from bot.conversation.introduction import is_introduction
 from bot.conversation.people import a_persons_name, an_office, reads_as_words
 from bot.conversation.replies import Reply, echo
@@ -192,6 +192,8 @@ def _read_organizations(turn: Turn) -> dict[str, Any]:
     ]
     if not chosen and [f for f in _changed_fields(turn) if f != "organizations"]:
         return {}  # a corrected email or name, not an answer: acknowledged, then asked again
+    if not chosen and extract.yes_or_no(turn.words_text) is False:
+        chosen = ["not_sure"]  # a bare "no" to "which ones, or shall they decide?"
     return {"organizations": list(dict.fromkeys(chosen)) or [turn.text]}
 
 
@@ -288,7 +290,8 @@ def _a_question_about_nothing(text: str) -> bool:
 
 
 def _answer_to_question(turn: Turn) -> Reply:
-    answer = _QUESTION_ANSWERS.get(turn.closest_intent(QUESTION_FLOOR) or "")
+    answer = practical.question_asked(turn.text)
+    answer = answer or _QUESTION_ANSWERS.get(turn.closest_intent(QUESTION_FLOOR) or "")
     return Reply(answer or "utter_question_not_answer")
 
 

@@ -483,6 +483,8 @@ def finished(turn: Turn) -> str | None:
     """DONE or NONE when the delegate ends the step; None to keep choosing."""
     if turn.intent == "none_of_these":
         return NONE
+    if turn.corrects_need:
+        return None  # "no sorry, it's for vaccines": a new need to suggest for, not "none"
     text = fold(turn.text)
     if takes_it(text) and not extract.ends_choosing(text):
         return None  # "add it please" with nothing just described: which one, not "continue"

@@ -116,7 +116,7 @@ class Turn:
             return False
         if self.requested_slot == "activity_choice" and extract.removes_choice(self.text):
             return False  # "cancel that one" takes back a choice; it does not end the request
-        if self.corrects_need:
+        if self.tells_the_need:
             return False
         if self.requested_slot == "activity_choice" and ordinals.only_places(self.words_text):
             return False  # "le premier et le deuxième", heard as a question about them: a pick
@@ -128,12 +128,31 @@ class Turn:
     def corrects_need(self) -> bool:
         """ "Actually it's not about diagnostics, it's about oxygen concentrators" in the form:
         a new account of the need, whatever the NLU made of it (a catalogue question, say)."""
+        if self.active_loop != REQUEST_FORM or self.is_payload:
+            return False
+        if not extract.changes_mind(self.text):
+            return False
+        areas = extract.need_areas(self.text)
+        if extract.is_substantive(self.text) and (areas or extract.topics(self.text)):
+            return True
+        # "non pardon, c'est plutôt pour les vaccins": short, but another need area.
+        before = self.previous_slots.get("need_area")
+        return bool(before and areas and areas[0] != before)
+
+    @property
+    def tells_the_need(self) -> bool:
+        """A new account of the need inside the form, whatever the NLU made of it: a
+        correction, or "queremos capacitación sobre PI y vacunas" (heard as a catalogue
+        question, but no question) typed at the questions about the need."""
+        if self.corrects_need:
+            return True
         return (
-            self.active_loop == REQUEST_FORM
+            self.requested_slot in ("need_area", "description", "focus")
+            and self.intent == "ask_catalogue"
             and not self.is_payload
-            and extract.changes_mind(self.text)
-            and bool(extract.need_areas(self.text) or extract.topics(self.text))
+            and not extract.is_question(self.text)
             and extract.is_substantive(self.text)
+            and bool(extract.need_areas(self.text) or extract.topics(self.text))
         )
 
     @property
@@ -201,20 +220,40 @@ def _slot_values(events: list[dict[str, Any]], resets: tuple[str, ...]) -> dict[
     return values
 
 
-def answers_before_cancel(events: list[dict[str, Any]], names: tuple[str, ...]) -> dict[str, Any]:
-    """The values of `names` just before the request was last cancelled, if no form has run
-    since (empty otherwise): what "Resume my request" brings back."""
-    cancelled = max(
-        (
-            i
-            for i, e in enumerate(events)
-            if e.get("event") == "action" and e.get("name") == "action_cancel_request"
-        ),
-        default=None,
-    )
-    if cancelled is None:
+_RESETS = ("start_over", "reset_slots", "restart")
+
+
+def answers_before_stop(events: list[dict[str, Any]], names: tuple[str, ...]) -> dict[str, Any]:
+    """The values of `names` just before the request was last stopped — cancelled, or ended
+    by a refused consent — if no form has run since (empty otherwise): what "resume my
+    request" or "ok fine, yes" brings back. After a refused consent the consent itself is
+    left out, so the form asks it again."""
+    stop = _last_stop(events)
+    if stop is None:
         return {}
-    if any(e.get("event") == "active_loop" and e.get("name") for e in events[cancelled:]):
+    if any(e.get("event") == "active_loop" and e.get("name") for e in events[stop:]):
         return {}  # a request was started since (or the cancel only took back a choice)
-    values = _slot_values(events[:cancelled], resets=("start_over", "reset_slots", "restart"))
+    values = _slot_values(events[:stop], resets=_RESETS)
+    if values.get("consent") is False:
+        values = {**values, "consent": None, "confirmed": None}
     return {name: values[name] for name in names if values.get(name) is not None}
+
+
+def stopped_just_before(events: list[dict[str, Any]]) -> bool:
+    """Whether the request was stopped in answer to the delegate's previous message."""
+    stop = _last_stop(events)
+    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
+    return stop is not None and len(users) >= 2 and users[-2] < stop < users[-1]
+
+
+def _last_stop(events: list[dict[str, Any]]) -> int | None:
+    for i in range(len(events) - 1, -1, -1):
+        event = events[i]
+        if event.get("event") != "action":
+            continue
+        if event.get("name") == "action_cancel_request":
+            return i
+        if event.get("name") == "action_submit_request":
+            declined = _slot_values(events[:i], resets=_RESETS).get("consent") is False
+            return i if declined else None  # a filed request is not resumed
+    return None

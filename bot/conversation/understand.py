@@ -413,7 +413,7 @@ def _without_the_office(text: str) -> str:
 
 
 def _describes_need(turn: Turn, requested: str | None) -> bool:
-    if turn.intent in ("describe_need", "request_assistance") or turn.corrects_need:
+    if turn.intent in ("describe_need", "request_assistance") or turn.tells_the_need:
         return True
     if requested not in (None, "need_area", "focus") or _contact_details_only(turn.text):
         return False

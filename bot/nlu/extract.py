@@ -843,6 +843,24 @@ _YES_FIRST = {"yes", "oui", "ouais", "si", "yeah", "ok", "okay", "sure", "claro"
 _NO_FIRST = {"no", "non", "nope", "nan"}
 
 
+# Agreement said in passing ("hmm ok fine, yes you can file it", "bueno, sí, preséntela"):
+# read only where a yes is what the assistant just invited, never as an answer to a question.
+_AGREEMENT = re.compile(
+    r"\b(?:yes|yeah|ok|okay|fine|alright|all right|sure|go ahead|agree\w*|file it|submit it"
+    r"|oui|d accord|allez y|vas y|accept\w*|je consens|deposez|bon"
+    r"|si|vale|acepto|de acuerdo|bueno|adelante|claro|presentela|envienla)\b"
+)
+_REFUSAL = re.compile(
+    r"\b(?:no|not|don t|dont|never|refuse|non|pas|jamais|refuse|nunca|jamas|tampoco)\b"
+)
+
+
+def agrees(text: str) -> bool:
+    """Whether `text` says yes somewhere in it, and no refusal."""
+    folded = fold(text).replace("'", " ").replace("-", " ")
+    return bool(_AGREEMENT.search(folded)) and not _REFUSAL.search(folded)
+
+
 def yes_or_no(text: str) -> bool | None:
     """A plain yes or no in any of the three languages; None when it is neither."""
     folded = fold(text).strip(" .!¡?¿")

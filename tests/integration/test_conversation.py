@@ -240,6 +240,10 @@ def test_interruptions_are_answered_and_the_form_resumes(delegate: Delegate) -> 
     assert "automated assistant" in delegate.text and delegate.expecting == asked
     delegate.say("what's the weather in Geneva?")
     assert "I can't help with that" in delegate.text and delegate.expecting == asked
+    delegate.say("is this service free of charge?")
+    assert "costs nothing" in delegate.text and delegate.expecting == asked
+    delegate.say("can I attach a document?")
+    assert "can't receive files" in delegate.text and delegate.expecting == asked
 
 
 def test_declined_consent_files_nothing(stack: Stack, delegate: Delegate) -> None:

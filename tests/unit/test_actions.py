@@ -13,7 +13,12 @@ from sqlalchemy import select
 from actions.catalogue import ActionPickFromResults
 from actions.forms import ActionAskConfirmed
 from actions.misc import ActionHandleUnclear, ActionHandoff, ActionOutOfScope
-from actions.requests import ActionCancelRequest, ActionResumeRequest, ActionSubmitRequest
+from actions.requests import (
+    ActionCancelRequest,
+    ActionResumeRequest,
+    ActionSubmitRequest,
+    ActionYesOutsideAQuestion,
+)
 from actions.status import EMAIL_TRIES, ActionCheckStatus, ValidateStatusForm
 from bot.conversation import catalogue_questions, status
 from bot.conversation.request_form import IDENTITY_SLOTS, REQUEST_FORM_SLOTS
@@ -608,3 +613,77 @@ async def test_withdraw_my_request_outside_a_form_says_who_can(
             action, tracker("please withdraw my request", intent=intent, slots=slots)
         )
         assert responses(said) == [said_as] and events == []
+
+
+def after_a_refused_consent(text: str, intent: str, answers: dict[str, Any]) -> Any:
+    """A tracker where `answers` were given, consent was refused (the request's answers
+    cleared by action_submit_request), and the delegate then said `text`."""
+    tr = tracker(text, intent=intent, previous=answers | {"consent": False})
+    latest = max(i for i, e in enumerate(tr.events) if e["event"] == "user")
+    stop: list[dict[str, Any]] = [{"event": "slot", "name": "consent", "value": False}]
+    stop += [{"event": "action", "name": "action_submit_request"}]
+    stop += [{"event": "slot", "name": n, "value": None} for n in [*answers, "consent"]]
+    tr.events[latest:latest] = stop
+    # The refusal answered the message before this one.
+    tr.events.insert(latest, {"event": "user", "text": "no"})
+    tr.slots.update({n: None for n in [*answers, "consent"]})
+    return tr
+
+
+REFUSED = {
+    "need_area": "vaccines",
+    "description": "we need help with pooled procurement of vaccines",
+    "member": "Zambia",
+    "requester_name": "Mwila Banda",
+    "email": "mwila@moh.gov.zm",
+    "organizations": ["not_sure"],
+}
+
+
+@pytest.mark.parametrize(
+    ("action", "text", "intent"),
+    [
+        (ActionYesOutsideAQuestion(), "hmm ok fine, yes you can file it", "affirm"),
+        (ActionResumeRequest(), "/resume_request", "resume_request"),
+        (ActionHandleUnclear(), "hmm ok fine, yes you can file it", "nlu_fallback"),
+        (ActionHandleUnclear(), "bueno, sí, preséntela", "nlu_fallback"),
+    ],
+)
+async def test_a_change_of_mind_after_a_refused_consent_brings_the_request_back(
+    action: Any, text: str, intent: str
+) -> None:
+    events, said = await run(action, after_a_refused_consent(text, intent, REFUSED))
+    assert responses(said) == ["utter_resumed"]
+    restored = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert restored == REFUSED  # everything but the consent, which the form asks again
+    assert events[-1] == {"event": "followup", "name": "request_form", "timestamp": None}
+
+
+async def test_yes_long_after_a_refusal_or_with_nothing_stopped_asks_what_is_needed() -> None:
+    tr = after_a_refused_consent("yes", "affirm", REFUSED)
+    latest = max(i for i, e in enumerate(tr.events) if e["event"] == "user")
+    tr.events.insert(latest, {"event": "user", "text": "what is this platform?"})
+    events, said = await run(ActionYesOutsideAQuestion(), tr)
+    assert events == [] and responses(said) == ["utter_what_need"]
+    events, said = await run(ActionYesOutsideAQuestion(), tracker("yes", intent="affirm"))
+    assert events == [] and responses(said) == ["utter_what_need"]
+
+
+async def test_a_filed_request_is_never_resumed() -> None:
+    tr = tracker("/resume_request", intent="resume_request", previous=REFUSED)
+    latest = max(i for i, e in enumerate(tr.events) if e["event"] == "user")
+    tr.events[latest:latest] = [
+        {"event": "user", "text": "yes"},
+        {"event": "slot", "name": "consent", "value": True},
+        {"event": "slot", "name": "confirmed", "value": True},
+        {"event": "action", "name": "action_submit_request"},
+    ]
+    events, said = await run(ActionResumeRequest(), tr)
+    assert events == [] and responses(said) == ["utter_nothing_to_resume"]
+
+
+async def test_an_unclear_message_after_a_refusal_that_does_not_agree_resumes_nothing() -> None:
+    tr = after_a_refused_consent("ok but not now, thanks", "nlu_fallback", REFUSED)
+    events, said = await run(ActionHandleUnclear(), tr)
+    assert "utter_resumed" not in responses(said)
+    assert not any(e["event"] == "slot" for e in events)

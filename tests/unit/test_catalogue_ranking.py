@@ -468,3 +468,17 @@ def test_less_and_more_are_no_words_to_match() -> None:
     assert not any("moins" in r for r in reasons)
     ldc = suggest(NeedQuery(text="nous sommes un pays moins avancé", language="fr"))
     assert ldc[0].activity.id == "wto-ldc-trips-transition-period"
+
+
+def test_a_reason_never_quotes_what_a_later_correction_took_back() -> None:
+    text = (
+        "We want to understand how to use TRIPS flexibilities for cancer medicines\n"
+        "actually no, it's more about biosimilar insulin local production"
+    )
+    results = suggest(NeedQuery(text=text, need_area="medicines", language="en"), limit=5)
+    assert results
+    for s in results:
+        assert "TRIPS" not in s.reason and "cancer" not in s.reason, s.reason
+    # Without the correction the same words are quoted, so the test can tell.
+    first = suggest(NeedQuery(text=text.splitlines()[0], need_area="medicines", language="en"))
+    assert any("TRIPS" in s.reason for s in first)

@@ -158,6 +158,30 @@ async def test_a_corrected_need_heard_as_a_catalogue_question_is_left_to_the_for
     assert responses(said) != []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "queremos capacitación sobre propiedad intelectual y vacunas",
+        "we would like training on patents for vaccines",
+    ],
+)
+async def test_a_need_heard_as_a_catalogue_question_at_the_need_area_question_is_the_need(
+    text: str,
+) -> None:
+    slots = {"requested_slot": "need_area", "member": "Colombia"}
+    kwargs = {"intent": "ask_catalogue", "slots": slots, "active_loop": "request_form"}
+    _, said = await run(ActionSearchCatalogue(), tracker(text, **kwargs))  # type: ignore[arg-type]
+    assert said == []  # no catalogue list: the form takes it
+    updates = understand(turn(text, **kwargs))
+    assert updates["description"] == text
+    values, _ = await answer("need_area", text, intent="ask_catalogue", slots=slots | updates)
+    assert values["need_area"] == "vaccines"
+    # Asked as a question, it is still a catalogue question.
+    question = "¿qué cursos hay sobre propiedad intelectual y vacunas?"
+    _, said = await run(ActionSearchCatalogue(), tracker(question, **kwargs))  # type: ignore[arg-type]
+    assert responses(said) != []
+
+
 def test_a_corrected_need_while_choosing_is_added_to_the_description() -> None:
     before = "we have problems importing test kits, customs takes weeks"
     slots = {

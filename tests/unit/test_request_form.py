@@ -113,6 +113,9 @@ async def test_need_area_from_words_and_from_buttons() -> None:
         ("WIPO and WTO", ["WIPO", "WTO"]),
         ("all three", ["WHO", "WIPO", "WTO"]),
         ("not sure", ["not_sure"]),
+        # A bare "no" to "which ones, or shall the secretariats decide?": no preference.
+        ("no", ["not_sure"]),
+        ("non", ["not_sure"]),
     ],
 )
 async def test_organizations(text: str, organizations: list[str]) -> None:

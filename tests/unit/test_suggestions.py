@@ -469,6 +469,8 @@ async def test_what_is_an_activity_on_screen_gives_its_details_not_a_pick(
             "who-mpp-covid-antiviral-licences",
         ),
         ("what does this platform do?", "utter_platform", None),
+        ("is this free of charge?", "utter_cost", None),
+        ("can I attach our draft law?", "utter_documents", None),
     ],
 )
 async def test_a_platform_question_naming_an_activity_gets_its_details(
@@ -519,12 +521,30 @@ async def test_places_heard_as_a_question_about_them_are_a_pick(text: str) -> No
     assert len(result["slots"]["selected_activity_ids"]) == 2
 
 
-@pytest.mark.parametrize("text", ["¿es gratis?", "is this free?", "c'est payant ?"])
+@pytest.mark.parametrize("text", ["¿y eso qué significa?", "what does that mean?", "c'est quoi ?"])
 async def test_a_question_about_no_activity_while_choosing_is_answered_as_a_question(
     text: str,
 ) -> None:
     result = await choose(text, "nlu_fallback", slots={"suggested_activity_ids": VACCINE_BATCH})
     assert result["said"] == ["utter_question_not_answer"]
+    assert result["slots"]["activity_choice"] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("¿es gratis?", "utter_cost"),
+        ("is this free?", "utter_cost"),
+        ("c'est payant ?", "utter_cost"),
+        ("est-ce que je peux joindre un document ?", "utter_documents"),
+        ("¿puedo adjuntar nuestro plan nacional?", "utter_documents"),
+    ],
+)
+async def test_what_it_costs_and_sending_documents_are_answered_while_choosing(
+    text: str, answer: str
+) -> None:
+    result = await choose(text, "nlu_fallback", slots={"suggested_activity_ids": VACCINE_BATCH})
+    assert result["said"] == [answer]
     assert result["slots"]["activity_choice"] is None
 
 
@@ -904,3 +924,31 @@ async def test_which_one_is_about_a_subject_describes_the_one_it_points_at(text:
     )
     assert responses(said) == ["utter_activity_details"]
     assert said[0]["activity_id"] == "who-mi4a-vaccine-market-information"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("non pardon c'est plutot pour les vaccins", "deny"),
+        ("no, sorry, I meant vaccines", "deny"),
+        ("perdón, mejor dicho vacunas", "inform"),
+    ],
+)
+async def test_a_short_correction_of_the_need_area_while_choosing_brings_new_suggestions(
+    text: str, intent: str
+) -> None:
+    before = {
+        "requested_slot": "activity_choice",
+        "need_area": "medicines",
+        "description": "how do export restrictions affect our purchases of medicines",
+        "topics": ["trade", "procurement"],
+        "language": "en",
+        "suggested_activity_ids": PATENT_BATCH,
+    }
+    kwargs: dict[str, Any] = {"intent": intent, "previous": before, "active_loop": "request_form"}
+    read = understand(Turn.from_tracker(tracker(text, slots=before, **kwargs)))  # type: ignore[arg-type]
+    assert read["need_area"] == "vaccines"
+    events, said = await run(ValidateRequestForm(), tracker(text, slots=before | read, **kwargs))
+    values = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert values["activity_choice"] is None  # not "none of these": asked again, with new ones
+    assert "utter_invalid_activity_choice" not in responses(said)
