@@ -46,7 +46,7 @@ _STOPWORD_TEXT = """
     then there these they this those to too us was we were what when where which who
     whom why will with would you your yours also any all some about after before more
     most other others own same should very just over under up out e g eg ie etc via per
-    through throughout across ok okay
+    through throughout across ok okay set
     au aux avec ce ces cet cette dans de des du elle en et eux il ils je la le les leur
     leurs lui ma mais me meme mes moi mon ne nos notre nous on ou par pas pour qu que
     qui sa se ses son sur ta te tes toi ton tu un une vos votre vous c d j l m n s t y

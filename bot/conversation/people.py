@@ -1,5 +1,6 @@
 """Telling a person's name from an office's: both are capitalised words typed at a question."""
 
+import re
 from functools import cache
 
 from bot.catalogue.loader import get_catalogue
@@ -71,3 +72,22 @@ def reads_as_words(typed: str) -> bool:
     ordinary = {w for w in words(typed) if len(w) > 3} & _ordinary_words()  # not "Le", "Li"
     capitalised = any(part[:1].isupper() for part in typed.split())
     return len(ordinary) >= 2 or (bool(ordinary) and not capitalised)
+
+
+# Who writes here without being a government: UN agencies and partners, NGOs, companies,
+# universities. They are told once whom the platform serves; nothing else changes.
+_OUTSIDE_GOVERNMENT = re.compile(
+    r"\b(?:unicef|undp|pnud|unops|unfpa|unaids|onusida|gavi|cepi|msf|ngo|ngos|ong|ongs"
+    r"|medecins sans frontieres|doctors without borders|medicos sin fronteras"
+    r"|red cross|croix rouge|cruz roja|non governmental|non gouvernementale?"
+    r"|no gubernamental|foundation|fondation|fundacion|university|universite|universidad"
+    r"|private (?:company|sector|firm)|secteur prive|sector privado|pharmaceutical company"
+    r"|laboratoire pharmaceutique|laboratorio farmaceutico|consultancy|consultant|consultante"
+    r"|journalist|journaliste|periodista|student|etudiante?|estudiante"
+    r"|who country office|bureau de pays de l oms|oficina de (?:pais|la oms en))\b"
+)
+
+
+def outside_government(text: str) -> bool:
+    """Whether the writer says they work for a body other than a government."""
+    return bool(_OUTSIDE_GOVERNMENT.search(fold(text).replace("'", " ").replace("-", " ")))

@@ -8,7 +8,7 @@ from bot.catalogue.schema import TOPICS
 from bot.catalogue.text import content_words
 from bot.conversation import catalogue_questions, practical, suggestions
 from bot.conversation.introduction import is_introduction
-from bot.conversation.people import a_persons_name, an_office, reads_as_words
+from bot.conversation.people import a_persons_name, an_office, outside_government, reads_as_words
 from bot.conversation.replies import Reply, echo
 from bot.conversation.turn import Turn
 from bot.conversation.understand import FREE_TEXT_SLOTS, NEED_AREAS
@@ -376,7 +376,12 @@ def _description(value: Any, turn: Turn) -> Validation:
         updates["topics"] = known + new
     if turn.slot("need_area") is None and (areas := extract.need_areas(text)):
         updates["need_area"] = areas[0]
-    return Validation(updates)
+    first = turn.previous_slots.get("description") is None
+    return Validation(updates, [_FOR_GOVERNMENTS] if first and outside_government(text) else [])
+
+
+# Said once, when the writer names a body other than a government (UNICEF, an NGO, a firm).
+_FOR_GOVERNMENTS = Reply("utter_for_governments")
 
 
 def _focus(value: Any, turn: Turn) -> Validation:
@@ -534,6 +539,19 @@ def _leaves_it_open(text: str) -> bool:
 
 
 def _institution(value: Any, turn: Turn) -> Validation:
+    result = _an_institution(value, turn)
+    described = str(turn.previous_slots.get("description") or "")
+    if (
+        result.updates.get("institution")
+        and described
+        and not outside_government(described)
+        and outside_government(str(value))
+    ):
+        result.replies.append(_FOR_GOVERNMENTS)  # "UNICEF Malawi", typed at the question
+    return result
+
+
+def _an_institution(value: Any, turn: Turn) -> Validation:
     text = _office_answer(value)
     if (
         len(text) < 2

@@ -329,6 +329,23 @@ async def test_a_short_need_rasa_was_unsure_of_starts_the_request_at_its_area(
 @pytest.mark.parametrize(
     "text",
     [
+        "Bonjour, je travaille au ministere de la sante de Madagascar. On aimerait participer au hub",
+        "we would like to be part of the hub",
+        "nos interesa participar en el hub",
+    ],
+)
+async def test_a_wish_to_join_the_hub_starts_the_request(text: str) -> None:
+    events, said = await run(
+        ActionHandleUnclear(), tracker(text, intent="nlu_fallback", confidence=0.5)
+    )
+    assert said == []
+    assert {"event": "slot", "name": "description", "value": text, "timestamp": None} in events
+    assert events[-1] == {"event": "followup", "name": "request_form", "timestamp": None}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "quiero comprar vacunas para mi pais",
         "nous devons acheter des antiviraux pour notre population",
         "the ministry wants to buy oxygen concentrators",

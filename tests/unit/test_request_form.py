@@ -823,3 +823,35 @@ async def test_a_name_and_an_office_at_the_office_question_give_both() -> None:
 async def test_any_is_no_name(text: str) -> None:
     values, _ = await answer("requester_name", text)
     assert values["requester_name"] is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hi, im with UNICEF country office in Malawi, we help the gov with vaccine procurement",
+        "Hello, I work for Médecins Sans Frontières and we want training on compulsory licences",
+        "somos una ONG en Bolivia y queremos apoyo para la compra de medicamentos",
+    ],
+)
+async def test_a_writer_outside_government_is_told_once_whom_the_platform_serves(
+    text: str,
+) -> None:
+    values, said = await answer("description", text, intent="describe_need")
+    assert values["description"] == text  # the need is kept all the same
+    assert said == ["utter_for_governments"]
+    # Said once: more about the need later does not repeat it.
+    earlier = {"description": "we help with vaccine procurement"}
+    _, said = await answer("description", text, slots=earlier, previous=earlier)
+    assert "utter_for_governments" not in said
+
+
+async def test_a_ministry_is_not_told_whom_the_platform_serves() -> None:
+    text = "the Ministry of Health of Malawi needs help with vaccine procurement"
+    _, said = await answer("description", text, intent="describe_need")
+    assert said == []
+    earlier = {"description": text}
+    values, said = await answer("institution", "UNICEF Malawi", slots=earlier, previous=earlier)
+    assert values["institution"] == "UNICEF Malawi"
+    assert said == ["utter_for_governments"]
+    values, said = await answer("institution", "Ministry of Health", slots=earlier, previous=earlier)
+    assert said == []
