@@ -45,7 +45,8 @@ class ActionAskActivityChoice(Action):
                 buttons = suggestions.control_buttons(turn.language, bool(selected))[1:]
                 say(dispatcher, [Reply("utter_no_more_suggestions", buttons=buttons)])
                 return []
-            say(dispatcher, [suggestions.batch_reply(batch, turn, first=not shown)])
+            first = not shown or suggestions.shown_before(batch, turn)
+            say(dispatcher, [suggestions.batch_reply(batch, turn, first=first)])
             return [SlotSet("suggested_activity_ids", shown + [s.activity.id for s in batch])]
         say(dispatcher, [_pick_prompt(turn)])
         return []

@@ -63,9 +63,24 @@ def _with_focus(description: str, focus: str | None, language: str) -> str:
 
 
 def next_batch(turn: Turn) -> list[Suggestion]:
-    """The next activities to show: the best ones not shown yet."""
+    """The next activities to show: the best ones not shown yet. After the need changed
+    ("non pardon, c'est plutôt pour les vaccins"), the best for it now, even those shown
+    before (the export-restriction list fits vaccines as it fitted medicines); only when they
+    were all shown already does the list go on past them."""
     shown = tuple(turn.slot("suggested_activity_ids") or ())
-    return list(_ranked(query_for(turn), shown))
+    query = query_for(turn)
+    if shown and need_changed(turn) and not wants_more(turn):
+        chosen = tuple(turn.slot("selected_activity_ids") or ())
+        fresh = list(_ranked(query, chosen))
+        if not {s.activity.id for s in fresh} <= set(shown):
+            return fresh
+    return list(_ranked(query, shown))
+
+
+def shown_before(batch: list[Suggestion], turn: Turn) -> bool:
+    """Whether `batch` repeats an activity shown earlier: a new ranking, not "more"."""
+    shown = set(turn.slot("suggested_activity_ids") or ())
+    return any(s.activity.id in shown for s in batch)
 
 
 class _Rankings:

@@ -853,5 +853,7 @@ async def test_a_ministry_is_not_told_whom_the_platform_serves() -> None:
     values, said = await answer("institution", "UNICEF Malawi", slots=earlier, previous=earlier)
     assert values["institution"] == "UNICEF Malawi"
     assert said == ["utter_for_governments"]
-    values, said = await answer("institution", "Ministry of Health", slots=earlier, previous=earlier)
+    values, said = await answer(
+        "institution", "Ministry of Health", slots=earlier, previous=earlier
+    )
     assert said == []
