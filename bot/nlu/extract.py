@@ -335,19 +335,26 @@ _NOT_IN_A_NAME = frozenset(
 )
 
 
+# What kind of office, between the body's name and "office": "UNICEF country office".
+_OFFICE_KINDS = frozenset({"country", "regional", "national", "liaison", "field"})
+
+
 def _name_before(text: str, start: int) -> int:
-    """Where the capitalised words naming an English office before its head word start."""
+    """Where the capitalised words naming an English office before its head word start
+    ("Zimbabwe Revenue Authority"), over a kind of office ("WHO country office")."""
     before = list(re.finditer(r"[^\W\d_][\w'-]*", text[:start]))
-    begin = start
-    for word in reversed(before[-3:]):
-        if (
-            not word.group()[0].isupper()
-            or word.group().lower() in _NOT_IN_A_NAME
-            or text[word.end() : begin].strip()
-        ):
+    begin = named = start
+    for word in reversed(before[-4:]):
+        said = word.group()
+        if text[word.end() : begin].strip():
             break
-        begin = word.start()
-    return begin
+        if said[0].isupper() and said.lower() not in _NOT_IN_A_NAME:
+            begin = named = word.start()
+        elif said in _OFFICE_KINDS and begin == start:
+            begin = word.start()  # kept only if a name comes before it
+        else:
+            break
+    return named
 
 
 def _office_at(text: str, folded: str, m: re.Match[str]) -> str | None:

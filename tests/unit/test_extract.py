@@ -135,6 +135,9 @@ def test_institution_in_running_text(text: str, institution: str) -> None:
         ("I work for the Kenya Revenue Authority and we need help", "Kenya Revenue Authority"),
         ("Hello National Drug Authority here, we need vaccines", "National Drug Authority"),
         ("I am at the Ghana FDA office", "Ghana FDA office"),
+        # …over the kind of office between them.
+        ("hi, im with UNICEF country office in Malawi", "UNICEF country office in Malawi"),
+        ("I work at the WHO country office in Kenya", "WHO country office in Kenya"),
         # An agency whose head word is an everyday word counts when written as a proper name.
         (
             "I'm Dr. Farah Haddad from the Jordan Food and Drug Administration, we need help",
