@@ -709,6 +709,10 @@ _PLACING_WORDS = frozenset(
         *("questions", "pregunta", "preguntas", "area", "domaine", "ambito", "sector"),
         *("needs", "needed", "require", "requires", "looking", "seeking", "besoins"),
         *("cherchons", "cherche", "buscamos", "busco", "necesita", "necesitan"),
+        # Greetings and thanks around it, as typed in a chat ("slt, on a besoin d aide…").
+        *("slt", "salut", "bjr", "bsr", "bonsoir", "coucou", "hey", "good", "morning"),
+        *("afternoon", "evening", "dear", "buenos", "buenas", "dias", "tardes", "noches"),
+        *("thanks", "thank", "merci", "gracias", "estimado", "estimados", "cher", "chers"),
     }
 )
 

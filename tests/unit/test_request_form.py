@@ -297,6 +297,9 @@ async def test_names_that_open_like_questions_are_still_answers(slot: str, text:
         "besoin d'aide pour les vaccins",
         "medicamentos para nuestro gobierno",
         "Ghana needs vaccines",
+        # Greetings typed as in a chat say nothing more about the need.
+        "slt, on a besoin d aide pour les vaccins",
+        "buenas tardes, necesitamos ayuda con vacunas",
     ],
 )
 def test_a_need_told_only_by_its_area_is_asked_what_kind_of_help(description: str) -> None:
