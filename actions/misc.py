@@ -7,7 +7,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import contact_url, say, slot_events
 from actions.requests import resumed
-from bot.conversation import catalogue_questions, unclear
+from bot.conversation import catalogue_questions, practical, unclear
 from bot.conversation.introduction import is_introduction
 from bot.conversation.replies import Reply
 from bot.conversation.request_form import REQUEST_FORM_SLOTS
@@ -84,7 +84,7 @@ class ActionHandleUnclear(Action):
             # already taken from it; the form asks about the need next.
             return [FollowupAction(REQUEST_FORM)]
         reply = "utter_chitchat" if turn.intent == "chitchat" else "utter_default"
-        say(dispatcher, [Reply(reply)])
+        say(dispatcher, [Reply(practical.question_asked(turn.text) or reply)])
         return []
 
 

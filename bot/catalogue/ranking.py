@@ -234,7 +234,10 @@ _ABOUT_THE_WRITER = re.compile(
     r"|trabaj(?:o|amos)(?: (?:en|para|con))?"
     # "Le escribe la misión permanente", "je vous écris", "I am writing on behalf of".
     r"|(?:i am|i'm|we are|we're) writing|(?:le|les) escrib\w*|escrib(?:o|imos)"
-    r"|(?:je|nous) vous [ée]cri\w*)\b",
+    r"|(?:je|nous) vous [ée]cri\w*"
+    # A letter's closing: "Best regards", "Cordialement", "Saludos cordiales".
+    r"|(?:best |kind |warm )?regards|sincerely|(?:bien |tr[eè]s )?cordialement"
+    r"|(?:meilleures |sinc[eè]res )?salutations|saludos cordiales|atentamente|cordialmente)\b",
     re.IGNORECASE,
 )
 

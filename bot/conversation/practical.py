@@ -1,4 +1,5 @@
-"""Practical questions about asking for help here: what it costs, and sending documents.
+"""Practical questions about asking for help here: what it costs, sending documents, and
+which languages to write in.
 
 Delegates ask them at any point ("is this free?", "puis-je joindre un document ?",
 "¿cuánto cuesta?"), in or outside the request; each gets its own short answer, and an open
@@ -27,6 +28,12 @@ _DOCUMENTS = re.compile(
     r"(?:documents?|files?|pdfs?|fichiers?|documentos?|archivos?|informes?|reports?|rapports?))\b"
 )
 
+_LANGUAGES = re.compile(
+    r"\b(?:(?:what|which) languages?|in (?:what|which) language|languages? (?:do you|can i)"
+    r"|quel(?:le)?s? langues?|(?:en|dans) quelle langue|quels? idiomas?"
+    r"|(?:en )?que idiomas?|cuales idiomas|idiomas? (?:hablan?|puedo))\b"
+)
+
 
 def question_asked(text: str) -> str | None:
     """The response for a practical question in `text`, or None when it asks none."""
@@ -35,6 +42,8 @@ def question_asked(text: str) -> str | None:
         return None
     if _DOCUMENTS.search(folded):
         return "utter_documents"
+    if _LANGUAGES.search(folded):
+        return "utter_languages"
     if _COST.search(folded) and not _COST_OF_A_PRODUCT.search(folded):
         return "utter_cost"
     return None

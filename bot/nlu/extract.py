@@ -639,12 +639,31 @@ _NAME_IN_SENTENCE = re.compile(
 )
 
 
+# A letter's closing and the signature after it: "Best regards, Kavita Maharaj".
+_SIGNATURE = re.compile(
+    r"\b(?i:(?:best|kind|warm)? ?regards|sincerely|yours (?:sincerely|faithfully)|thank you"
+    r"|thanks|(?:bien |tr[eè]s )?cordialement|(?:meilleures |sinc[eè]res )?salutations|merci"
+    r"|(?:un )?saludos?(?: cordiales)?|atentamente|cordialmente|gracias)"
+    r"[,.:;!]?\s+((?:(?:Dr|Mr|Mrs|Ms|Prof|Mme|M|Sr|Sra|Srta|Dra)\.?\s+)?"
+    r"[A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+){1,3})\s*[.!]?\s*$"
+)
+
+
 def name_in_sentence(text: str) -> str | None:
-    """A name introduced in running text ("I am Dr. Kwame Mensah from ..."), capitalised."""
+    """A name introduced in running text ("I am Dr. Kwame Mensah from ..."), or signed at
+    the end of a letter ("Best regards, Kavita Maharaj"), capitalised."""
+    from bot.members import get_directory  # the directory reads this module's lexicons
+
     for m in _NAME_IN_SENTENCE.finditer(text):
         words = _TITLES.sub("", m.group(1)).split()
         # The name's words must be capitalised as written; "I am from" is not a name.
         if words and all(w[:1].isupper() for w in words) and len(words) >= 2:
+            return person_name(" ".join(words))
+    if signed := _SIGNATURE.search(text):
+        name = signed.group(1)
+        words = _TITLES.sub("", name).split()
+        office = _INSTITUTION.search(fold(name))
+        if len(words) >= 2 and office is None and get_directory().resolve(name) is None:
             return person_name(" ".join(words))
     return None
 

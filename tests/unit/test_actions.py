@@ -704,3 +704,9 @@ async def test_an_unclear_message_after_a_refusal_that_does_not_agree_resumes_no
     events, said = await run(ActionHandleUnclear(), tr)
     assert "utter_resumed" not in responses(said)
     assert not any(e["event"] == "slot" for e in events)
+
+
+async def test_an_unclassified_practical_question_outside_the_form_gets_its_answer() -> None:
+    text = "hola, en que idioma puedo escribir?"
+    _, said = await run(ActionHandleUnclear(), tracker(text, intent="nlu_fallback", confidence=0.4))
+    assert responses(said) == ["utter_languages"]

@@ -482,3 +482,12 @@ def test_a_reason_never_quotes_what_a_later_correction_took_back() -> None:
     # Without the correction the same words are quoted, so the test can tell.
     first = suggest(NeedQuery(text=text.splitlines()[0], need_area="medicines", language="en"))
     assert any("TRIPS" in s.reason for s in first)
+
+
+def test_a_reason_never_quotes_the_closing_of_a_letter() -> None:
+    text = (
+        "We would appreciate guidance on trade facilitation measures for PPE imports. "
+        "Best regards, Kavita Maharaj"
+    )
+    for s in suggest(NeedQuery(text=text, need_area="technologies", language="en")):
+        assert "regards" not in s.reason, s.reason

@@ -421,3 +421,19 @@ def test_an_everyday_head_word_in_lower_case_names_no_office() -> None:
 )
 def test_a_lower_price_is_a_matter_of_procurement(text: str) -> None:
     assert extract.topics(text) == ["procurement"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("We need guidance on trade facilitation. Best regards, Kavita Maharaj", "Kavita Maharaj"),
+        ("Nous voulons une formation. Cordialement, Awa Ndiaye.", "Awa Ndiaye"),
+        ("Necesitamos apoyo. Saludos cordiales, Dra. Rosa Benítez", "Rosa Benítez"),
+        # A closing before an office or a government, or no name, signs nothing.
+        ("Thanks, Ministry of Health", None),
+        ("We need vaccines. Thanks, Costa Rica", None),
+        ("Merci beaucoup", None),
+    ],
+)
+def test_a_name_signed_at_the_end_of_a_letter(text: str, name: str | None) -> None:
+    assert extract.name_in_sentence(text) == name

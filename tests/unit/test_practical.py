@@ -42,6 +42,19 @@ def test_a_question_about_documents_gets_the_documents_answer(text: str) -> None
 @pytest.mark.parametrize(
     "text",
     [
+        "hola, en que idioma puedo escribir?",
+        "what languages can I use?",
+        "en quelle langue puis-je écrire ?",
+        "¿qué idiomas hablan?",
+    ],
+)
+def test_a_question_about_languages_gets_the_languages_answer(text: str) -> None:
+    assert question_asked(text) == "utter_languages"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "we need free vaccines for the elderly",  # a need, not a question
         "can we get cheaper vaccines?",  # about the product
         "how do we pay for medicines through pooled procurement?",  # the need itself
