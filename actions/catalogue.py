@@ -107,6 +107,8 @@ class ActionAnswerPlatform(Action):
         turn = Turn.from_tracker(tracker)
         if practical_answer := practical.question_asked(turn.text):
             say(dispatcher, [Reply(practical_answer)])
+        elif suggestions.asks_what_chosen(turn.text):
+            say(dispatcher, [suggestions.chosen_reply(turn)])
         elif catalogue_questions.names_an_activity(turn):
             say(dispatcher, catalogue_questions.details_replies(turn))
         else:

@@ -150,6 +150,8 @@ def _read_activity_choice(turn: Turn) -> dict[str, Any]:
         return {"activity_choice": REMOVE + ",".join(dropped)}
     if suggestions.wants_more(turn):
         return {"activity_choice": MORE}
+    if not turn.is_payload and suggestions.asks_what_chosen(turn.text):
+        return {"activity_choice": CHOSEN}
     if not turn.is_payload and (
         suggestions.asks_details(turn.text)
         or (suggestions.asks_what(turn.text) and catalogue_questions.which_activity(turn))
@@ -400,6 +402,7 @@ def _focus(value: Any, turn: Turn) -> Validation:
 # returns (what an extractor returns for other slots is dropped), so side effects such as
 # "also clear member_status" happen in the validators.
 MORE, PICK, UNKNOWN, REOPEN, DETAILS = "more", "pick:", "unknown:", "reopen:", "details"
+CHOSEN = "chosen"
 REMOVE = "remove:"
 # Clearing a field for correction also clears what was derived from it.
 _REOPENS: dict[str, dict[str, Any]] = {
@@ -437,6 +440,8 @@ def _activity_choice(value: Any, turn: Turn) -> Validation:
         return Validation({"activity_choice": None, "selected_activity_ids": chosen})
     if text.startswith(UNKNOWN):
         return Validation({"activity_choice": None}, [Reply("utter_unknown_activity")])
+    if text == CHOSEN:
+        return Validation({"activity_choice": None}, [suggestions.chosen_reply(turn)])
     if text == DETAILS:
         # The same answer as the "tell me more" rule gives when the NLU hears the question.
         return Validation({"activity_choice": None}, catalogue_questions.details_replies(turn))

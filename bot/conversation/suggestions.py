@@ -364,6 +364,30 @@ def compares(text: str) -> bool:
     return bool(_COMPARE.search(fold(text).replace("'", " ")))
 
 
+# "What did I choose so far?", "qu'est-ce que j'ai choisi ?", "¿qué he elegido?".
+_WHAT_CHOSEN = re.compile(
+    r"\b(?:what (?:did|have) (?:i|we) (?:chosen|choose|chose|picked|pick|selected|select)"
+    r"|what (?:i|we) (?:chose|picked|selected)|(?:my|our) (?:choices|selection|picks)"
+    r"|qu (?:est ce que (?:j ai|nous avons)|ai je|avons nous) (?:choisi|selectionne|pris)"
+    r"|(?:mes|nos) choix|(?:ma|notre) selection"
+    r"|que (?:he|hemos) (?:elegido|escogido|seleccionado)|que (?:elegi|escogi|seleccione)"
+    r"|cuales (?:elegi|escogi|he elegido|hemos elegido)|mis (?:elecciones|selecciones))\b"
+)
+
+
+def asks_what_chosen(text: str) -> bool:
+    """Whether the delegate asks which activities they have chosen so far."""
+    return bool(_WHAT_CHOSEN.search(fold(text).replace("'", " ").replace("-", " ")))
+
+
+def chosen_reply(turn: Turn) -> Reply:
+    """The activities chosen so far, or that none is."""
+    chosen = list(turn.slot("selected_activity_ids") or [])
+    if not chosen:
+        return Reply("utter_nothing_chosen")
+    return Reply("utter_chosen_so_far", {"titles": titles(chosen, turn.language)})
+
+
 def asks_details(text: str) -> bool:
     folded = fold(text).replace("'", " ")
     return bool(_DETAILS.search(folded) or _COMPARE.search(folded))

@@ -632,7 +632,7 @@ _JUDGEMENTS = frozenset(
 
 _NAME_IN_SENTENCE = re.compile(
     r"\b(?i:my name is|i am|i'm|this is|je m'appelle|je me nomme|je suis|mon nom est|me llamo"
-    r"|mi nombre es|soy|habla)"
+    r"|mi nombre es|soy|habla|les? escribe)"
     r"\s+(?i:(?:la|el|le)\s+)?"
     r"((?:(?:Dr|Mr|Mrs|Ms|Prof|Mme|M|Sr|Sra|Srta|Dra)\.?\s+)?"
     r"[A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+){0,3})"

@@ -429,11 +429,14 @@ def test_a_lower_price_is_a_matter_of_procurement(text: str) -> None:
         ("We need guidance on trade facilitation. Best regards, Kavita Maharaj", "Kavita Maharaj"),
         ("Nous voulons une formation. Cordialement, Awa Ndiaye.", "Awa Ndiaye"),
         ("Necesitamos apoyo. Saludos cordiales, Dra. Rosa Benítez", "Rosa Benítez"),
+        # "Le escribe …" opens a Spanish letter with the writer's name.
+        ("Buenos días, le escribe Juan Pérez, de la Dirección de Aduanas", "Juan Pérez"),
+        ("Le escribe la Misión Permanente de Chile", None),
         # A closing before an office or a government, or no name, signs nothing.
         ("Thanks, Ministry of Health", None),
         ("We need vaccines. Thanks, Costa Rica", None),
         ("Merci beaucoup", None),
     ],
 )
-def test_a_name_signed_at_the_end_of_a_letter(text: str, name: str | None) -> None:
+def test_a_name_signed_at_the_end_of_a_letter_or_opening_it(text: str, name: str | None) -> None:
     assert extract.name_in_sentence(text) == name

@@ -993,3 +993,38 @@ async def test_after_the_need_area_changed_what_fits_now_is_shown_even_if_shown_
     [after] = [e["value"] for e in events if e["name"] == "suggested_activity_ids"]
     assert not set(after[len(recorded) :]) & set(recorded)
     assert responses(said) == ["utter_more_suggestions"]
+
+
+@pytest.mark.parametrize(
+    "text", ["what did I choose so far?", "qu'est-ce que j'ai choisi ?", "¿qué he elegido?"]
+)
+@pytest.mark.parametrize("intent", ["nlu_fallback", "inform"])
+async def test_what_was_chosen_so_far_is_told_while_choosing(text: str, intent: str) -> None:
+    chosen = {"suggested_activity_ids": VACCINE_BATCH, "selected_activity_ids": VACCINE_BATCH[:1]}
+    result = await choose(text, intent, slots=chosen)
+    assert result["said"] == ["utter_chosen_so_far"]
+    assert result["slots"]["activity_choice"] is None
+    assert "selected_activity_ids" not in result["slots"]  # nothing picked or dropped
+    result = await choose(text, intent, slots={"suggested_activity_ids": VACCINE_BATCH})
+    assert result["said"] == ["utter_nothing_chosen"]
+
+
+async def test_what_was_chosen_heard_as_a_platform_question_is_told() -> None:
+    slots = NEED | {
+        "requested_slot": "activity_choice",
+        "suggested_activity_ids": PATENT_BATCH,
+        "selected_activity_ids": PATENT_BATCH[1:2],
+    }
+    _, messages = await run(
+        ActionAnswerPlatform(),
+        tracker(
+            "what did I choose so far?",
+            intent="ask_platform",
+            slots=slots,
+            previous=slots,
+            active_loop="request_form",
+        ),
+    )
+    assert responses(messages) == ["utter_chosen_so_far"]
+    title = get_catalogue().get(PATENT_BATCH[1]).title.en  # type: ignore[union-attr]
+    assert messages[0]["titles"] == title
