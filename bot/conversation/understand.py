@@ -436,10 +436,16 @@ def _kind_of_help_while_choosing(turn: Turn) -> dict[str, Any]:
     add to the need (and to rank on), unless the words pick or take back an activity."""
     known = list(turn.slot("topics") or [])
     new_topics = [t for t in extract.topics(turn.text) if t not in known]
-    if not new_topics or extract.removes_choice(turn.text) or suggestions.picked(turn).ids:
+    # "And what about masks?", "et pour les masques ?": a product asked about is more need.
+    about_a_product = extract.is_question(turn.text) and bool(extract.need_areas(turn.text))
+    if not (new_topics or about_a_product):
+        return {}
+    if extract.removes_choice(turn.text) or suggestions.picked(turn).ids:
+        return {}
+    if suggestions.asks_details(turn.text) or suggestions.asks_what_chosen(turn.text):
         return {}
     current = turn.slot("description") or ""
-    updates: dict[str, Any] = {"topics": known + new_topics}
+    updates: dict[str, Any] = {"topics": known + new_topics} if new_topics else {}
     if turn.text not in current:
         updates["description"] = f"{current}\n{turn.text}".strip()[:4000]
     return updates

@@ -1028,3 +1028,30 @@ async def test_what_was_chosen_heard_as_a_platform_question_is_told() -> None:
     assert responses(messages) == ["utter_chosen_so_far"]
     title = get_catalogue().get(PATENT_BATCH[1]).title.en  # type: ignore[union-attr]
     assert messages[0]["titles"] == title
+
+
+@pytest.mark.parametrize(
+    "text", ["and what about masks?", "et pour les masques ?", "¿y las mascarillas?"]
+)
+async def test_a_product_asked_about_while_choosing_is_more_need_and_brings_what_fits(
+    text: str,
+) -> None:
+    before = NEED | {
+        "requested_slot": "activity_choice",
+        "need_area": "technologies",
+        "description": "oxygen concentrators are stuck at customs",
+        "topics": ["trade"],
+        "suggested_activity_ids": VACCINE_BATCH,
+    }
+    kwargs: dict[str, Any] = {"intent": "nlu_fallback", "previous": before}
+    read = understand(
+        Turn.from_tracker(tracker(text, slots=before, active_loop="request_form", **kwargs))  # type: ignore[arg-type]
+    )
+    assert read["description"] == f"{before['description']}\n{text}"
+    events, said = await run(
+        ValidateRequestForm(),
+        tracker(text, slots=before | read, active_loop="request_form", **kwargs),
+    )
+    values = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert values["activity_choice"] is None
+    assert "utter_question_not_answer" not in responses(said)
