@@ -303,8 +303,18 @@ def replaces(text: str) -> bool:
     return extract.changes_mind(text) or bool(_LEADING_NO.search(folded))
 
 
+# "Not the second", "pas la deuxième", or "la segunda no," said of a place: not a pick.
+_NOT_BEFORE = re.compile(r"\b(?:not|pas|ni)\s+(?:(?:the|la|le|el|l)\s+)?(\w+)")
+_NOT_AFTER = re.compile(r"\b(\w+)(?:\s+(?:one|una|uno))?\s+(?:no|non|not|pas)\s*(?:[,;.!]|$)")
+
+
+def _negated(text: str) -> set[str]:
+    folded = fold(text).replace("'", " ")
+    return {m.group(1) for pattern in (_NOT_BEFORE, _NOT_AFTER) for m in pattern.finditer(folded)}
+
+
 def ordinal_choice(text: str, batch: list[str]) -> list[str]:
-    tokens = set(words(text))
+    tokens = set(words(text)) - _negated(text)
     if ends := _ends_of(fold(text), batch):
         return ends
     if (tokens & ALL or BOTH.search(fold(text))) and batch:

@@ -334,6 +334,12 @@ _OWN_LABEL = re.compile(
 # delegate's ("we buy our syringes from a member (India)").
 _GOODS_VERBS = r"import|export|buy|purchas|procur|ship|suppl|order|sourc"
 _TRADE = re.compile(rf"\b(?:{_GOODS_VERBS}|bought|achet|achat|compr)\w*")
+# A status said, then a dash or a colon before the government's name.
+_BEFORE_A_DASH = re.compile(r"\s[-–—:]\s*$")
+_STATUS_WORDS = re.compile(
+    r"\b(?:government|govt|country|member|observer|accession|acceding|gouvernement|gouv|pays"
+    r"|membre|observateur|adhesion|gobierno|pais|miembro|observador|adhesion)\b"
+)
 _SPEAKING_FOR = re.compile(r"\b(?:we|our|i am|nous|notre|nos|je suis|somos|nuestro|nuestra|soy)\b")
 # "from India" right after importing, buying or suppliers is where goods come from.
 _GOODS_FROM = re.compile(
@@ -388,6 +394,15 @@ def _own_government(text: str, surface: str, *, answer_alone: bool = True) -> bo
         return True  # not "we import syringes from India, ministry of industry…"
     if _OWN_LABEL.search(before) and _SPEAKING_FOR.search(before) and not _TRADE.search(before):
         return True
+    sentence = re.split(r"[.!?;]", before)[-1]
+    if (
+        typed > 0
+        and _BEFORE_A_DASH.search(text[:typed])
+        and _STATUS_WORDS.search(sentence)
+        and _SPEAKING_FOR.search(sentence)
+        and not _TRADE.search(sentence)
+    ):
+        return True  # "we are an observer govt in accession to the WTO - Uzbekistan"
     tail = before.split()
     if tail[-1:] == ["the"]:
         tail = tail[:-1]

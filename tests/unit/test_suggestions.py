@@ -1055,3 +1055,12 @@ async def test_a_product_asked_about_while_choosing_is_more_need_and_brings_what
     values = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     assert values["activity_choice"] is None
     assert "utter_question_not_answer" not in responses(said)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["la segunda no, la primera", "not the second, the first", "pas la deuxième, la première"],
+)
+async def test_a_place_said_with_not_is_not_picked(text: str) -> None:
+    result = await choose(text, "select_activity", slots={"suggested_activity_ids": VACCINE_BATCH})
+    assert result["slots"]["selected_activity_ids"] == VACCINE_BATCH[:1]

@@ -627,3 +627,14 @@ def test_an_office_named_after_a_product_is_not_the_need(text: str) -> None:
 def test_asking_for_a_language_is_not_part_of_the_need(text: str, need: str) -> None:
     updates = understand(turn(text, intent="describe_need", earlier_user_messages=1))
     assert updates["description"] == need
+
+
+def test_a_government_after_a_dash_that_follows_the_status_is_the_delegates() -> None:
+    text = (
+        "we are an observer govt in accession to the WTO - Uzbekistan. "
+        "need to align our IP law with TRIPS incl pharma patents"
+    )
+    assert understand(turn(text, intent="describe_need"))["member"] == "Uzbekistan"
+    # A dash before a supplier names no government of the delegate's.
+    text = "we import syringes from our supplier - India"
+    assert "member" not in understand(turn(text, intent="describe_need"))
