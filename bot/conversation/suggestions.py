@@ -406,7 +406,8 @@ def asks_details(text: str) -> bool:
 # "What is COVAX exactly?", "qué es Pat-INFORMED?": a question about one activity when it
 # names one (see `mentioned_choice`), otherwise nothing in particular.
 _WHAT = re.compile(
-    r"\b(?:what (?:is|s|are|does|do)|whats|how does|qu est ce que?|c est quoi|que (?:es|son"
+    r"\b(?:what (?:is|s|are|does|do)|whats|how does|qu est ce que?|c est quoi|cest quoi"
+    r"|c quoi|c koi|que (?:es|son"
     r"|ofrece|hace|propone)|en que consiste|de que (?:se )?trata|que (?:propose|fait|offre)"
     # "Which one is about customs?": the one the words point at, described.
     r"|which (?:one|activity|of them)|laquelle|lequel|cual (?:de ellas|de ellos|es la|es el))\b"
