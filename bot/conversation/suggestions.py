@@ -19,6 +19,7 @@ from bot.catalogue.loader import get_catalogue
 from bot.catalogue.ranking import NeedQuery, Suggestion, suggest
 from bot.catalogue.schema import TOPICS, Activity, Catalogue
 from bot.catalogue.text import analyze, content_words
+from bot.conversation import practical
 from bot.conversation.replies import Reply
 from bot.conversation.turn import Turn
 from bot.i18n import value_label
@@ -535,6 +536,8 @@ def finished(turn: Turn) -> str | None:
         return NONE
     if turn.corrects_need:
         return None  # "no sorry, it's for vaccines": a new need to suggest for, not "none"
+    if practical.question_asked(turn.text):
+        return None  # "ça coûte combien ?", heard as a yes or a no: answered, not "done"
     text = fold(turn.text)
     if takes_it(text) and not extract.ends_choosing(text):
         return None  # "add it please" with nothing just described: which one, not "continue"

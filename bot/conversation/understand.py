@@ -311,7 +311,7 @@ _OFFICE_HEAD = (
     r"|department|departement|departamento|direction|direccion"
 )
 _AFTER_AN_OFFICE = re.compile(
-    rf"\b(?:{_OFFICE_HEAD}|directorate)\b(?: \w+){{1,4}}"
+    rf"\b(?:{_OFFICE_HEAD}|directorate)\b(?: \w+){{0,4}}"
     r"\s*[,(/-]\s*(?:the |la |le |el |de |du |d )?$"
 )
 # A country named as the subject or owner: "Kenya needs…", "Ghana's ministry".

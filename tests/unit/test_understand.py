@@ -638,3 +638,8 @@ def test_a_government_after_a_dash_that_follows_the_status_is_the_delegates() ->
     # A dash before a supplier names no government of the delegate's.
     text = "we import syringes from our supplier - India"
     assert "member" not in understand(turn(text, intent="describe_need"))
+
+
+def test_a_government_right_after_an_office_named_head_last_is_the_delegates() -> None:
+    text = "Hi. Health ministry, Nepal. We'd like WHO and WIPO to advise on a patent law amendment"
+    assert understand(turn(text, intent="describe_need"))["member"] == "Nepal"
