@@ -90,4 +90,4 @@ _OUTSIDE_GOVERNMENT = re.compile(
 
 def outside_government(text: str) -> bool:
     """Whether the writer says they work for a body other than a government."""
-    return bool(_OUTSIDE_GOVERNMENT.search(fold(text).replace("'", " ").replace("-", " ")))
+    return bool(_OUTSIDE_GOVERNMENT.search(fold(text).replace("'", " ")))

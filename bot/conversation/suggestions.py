@@ -388,7 +388,7 @@ _WHAT_CHOSEN = re.compile(
 
 def asks_what_chosen(text: str) -> bool:
     """Whether the delegate asks which activities they have chosen so far."""
-    return bool(_WHAT_CHOSEN.search(fold(text).replace("'", " ").replace("-", " ")))
+    return bool(_WHAT_CHOSEN.search(fold(text).replace("'", " ")))
 
 
 def chosen_reply(turn: Turn) -> Reply:

@@ -338,7 +338,7 @@ _TRADE = re.compile(rf"\b(?:{_GOODS_VERBS}|bought|achet|achat|compr)\w*")
 _BEFORE_A_DASH = re.compile(r"\s[-–—:]\s*$")
 _STATUS_WORDS = re.compile(
     r"\b(?:government|govt|country|member|observer|accession|acceding|gouvernement|gouv|pays"
-    r"|membre|observateur|adhesion|gobierno|pais|miembro|observador|adhesion)\b"
+    r"|membre|observateur|adhesion|gobierno|pais|miembro|observador)\b"
 )
 _SPEAKING_FOR = re.compile(r"\b(?:we|our|i am|nous|notre|nos|je suis|somos|nuestro|nuestra|soy)\b")
 # "from India" right after importing, buying or suppliers is where goods come from.

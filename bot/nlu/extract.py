@@ -887,7 +887,7 @@ _REFUSAL = re.compile(
 
 def agrees(text: str) -> bool:
     """Whether `text` says yes somewhere in it, and no refusal."""
-    folded = fold(text).replace("'", " ").replace("-", " ")
+    folded = fold(text).replace("'", " ")
     return bool(_AGREEMENT.search(folded)) and not _REFUSAL.search(folded)
 
 

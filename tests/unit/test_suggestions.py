@@ -440,17 +440,19 @@ PATENT_BATCH = [
         ("what does the vaccine trade tracker do?", VACCINE_BATCH, "wto-imf-vaccine-trade-tracker"),
         ("qué es Pat-INFORMED?", PATENT_BATCH, "wipo-pat-informed"),
         ("c'est quoi le MPP ?", PATENT_BATCH, "who-mpp-covid-antiviral-licences"),
+        # Typed as in a chat, and heard as a pick: described, not picked.
+        ("c quoi la 3eme ?", PATENT_BATCH, PATENT_BATCH[2]),
+        ("cest quoi la 3e", PATENT_BATCH, PATENT_BATCH[2]),
     ],
 )
+@pytest.mark.parametrize("intent", ["nlu_fallback", "select_activity"])
 async def test_what_is_an_activity_on_screen_gives_its_details_not_a_pick(
-    text: str, batch: list[str], described: str
+    text: str, batch: list[str], described: str, intent: str
 ) -> None:
     slots = NEED | {"requested_slot": "activity_choice", "suggested_activity_ids": batch}
     events, said = await run(
         ValidateRequestForm(),
-        tracker(
-            text, intent="nlu_fallback", slots=slots, previous=slots, active_loop="request_form"
-        ),
+        tracker(text, intent=intent, slots=slots, previous=slots, active_loop="request_form"),
     )
     values = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     assert "selected_activity_ids" not in values
@@ -1067,22 +1069,3 @@ async def test_a_product_asked_about_while_choosing_is_more_need_and_brings_what
 async def test_a_place_said_with_not_is_not_picked(text: str) -> None:
     result = await choose(text, "select_activity", slots={"suggested_activity_ids": VACCINE_BATCH})
     assert result["slots"]["selected_activity_ids"] == VACCINE_BATCH[:1]
-
-
-@pytest.mark.parametrize(
-    "text", ["c quoi la 3eme ?", "c'est quoi la troisième ?", "cest quoi la 3e"]
-)
-async def test_what_is_the_third_typed_as_in_a_chat_describes_it_and_picks_nothing(
-    text: str,
-) -> None:
-    slots = NEED | {"requested_slot": "activity_choice", "suggested_activity_ids": MIXED_BATCH}
-    events, said = await run(
-        ValidateRequestForm(),
-        tracker(
-            text, intent="select_activity", slots=slots, previous=slots, active_loop="request_form"
-        ),
-    )
-    values = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
-    assert "selected_activity_ids" not in values
-    assert responses(said)[0] == "utter_activity_details"
-    assert said[0]["activity_id"] == MIXED_BATCH[2]
