@@ -54,8 +54,8 @@ class ActionHandleUnclear(Action):
     ) -> list[EventType]:
         turn = Turn.from_tracker(tracker)
         if (
-            stopped_just_before(turn.events)
-            and extract.agrees(turn.text)
+            extract.agrees(turn.text)  # a regex first; the events are replayed only then
+            and stopped_just_before(turn.events)
             and (back := resumed(turn))
         ):
             # "hmm ok fine, yes you can file it" right after refusing the consent.

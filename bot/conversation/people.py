@@ -7,7 +7,7 @@ from bot.catalogue.loader import get_catalogue
 from bot.catalogue.schema import LANGUAGES
 from bot.members import get_directory
 from bot.nlu import extract
-from bot.nlu.text import fold, words
+from bot.nlu.text import fold, fold_apart, words
 
 # Words of an office's name, for an office given where the government is asked.
 _OFFICE_WORDS = frozenset(
@@ -90,4 +90,4 @@ _OUTSIDE_GOVERNMENT = re.compile(
 
 def outside_government(text: str) -> bool:
     """Whether the writer says they work for a body other than a government."""
-    return bool(_OUTSIDE_GOVERNMENT.search(fold(text).replace("'", " ")))
+    return bool(_OUTSIDE_GOVERNMENT.search(fold_apart(text)))

@@ -26,7 +26,7 @@ from bot.i18n import value_label
 from bot.members import get_directory
 from bot.nlu import extract
 from bot.nlu.ordinals import ALL, BOTH, LAST, ORDINALS
-from bot.nlu.text import fold, words
+from bot.nlu.text import fold, fold_apart, words
 
 BATCH = 3
 DONE = "done"
@@ -221,7 +221,7 @@ _NOT = re.compile(r"\b(?:no|not|dont|don t|never|pas|ni|nunca|jamais|sans)\b")
 
 
 def takes_it(text: str) -> bool:
-    folded = fold(text).replace("'", " ")
+    folded = fold_apart(text)
     return bool(_TAKE.search(folded)) and not _NOT.search(folded)
 
 
@@ -233,7 +233,7 @@ _IT = re.compile(
 
 
 def says_it(text: str) -> bool:
-    return bool(_IT.search(fold(text).replace("'", " ").replace("-", " ")))
+    return bool(_IT.search(fold_apart(text)))
 
 
 def just_mentioned(turn: Turn) -> str | None:
@@ -310,7 +310,7 @@ _NOT_AFTER = re.compile(r"\b(\w+)(?:\s+(?:one|una|uno))?\s+(?:no|non|not|pas)\s*
 
 
 def _negated(text: str) -> set[str]:
-    folded = fold(text).replace("'", " ")
+    folded = fold_apart(text)
     return {m.group(1) for pattern in (_NOT_BEFORE, _NOT_AFTER) for m in pattern.finditer(folded)}
 
 
@@ -372,7 +372,7 @@ _COMPARE = re.compile(
 
 
 def compares(text: str) -> bool:
-    return bool(_COMPARE.search(fold(text).replace("'", " ")))
+    return bool(_COMPARE.search(fold_apart(text)))
 
 
 # "What did I choose so far?", "qu'est-ce que j'ai choisi ?", "¿qué he elegido?".
@@ -388,7 +388,7 @@ _WHAT_CHOSEN = re.compile(
 
 def asks_what_chosen(text: str) -> bool:
     """Whether the delegate asks which activities they have chosen so far."""
-    return bool(_WHAT_CHOSEN.search(fold(text).replace("'", " ")))
+    return bool(_WHAT_CHOSEN.search(fold_apart(text)))
 
 
 def chosen_reply(turn: Turn) -> Reply:
@@ -400,7 +400,7 @@ def chosen_reply(turn: Turn) -> Reply:
 
 
 def asks_details(text: str) -> bool:
-    folded = fold(text).replace("'", " ")
+    folded = fold_apart(text)
     return bool(_DETAILS.search(folded) or _COMPARE.search(folded))
 
 
@@ -416,7 +416,7 @@ _WHAT = re.compile(
 
 
 def asks_what(text: str) -> bool:
-    return bool(_WHAT.search(fold(text).replace("'", " ")))
+    return bool(_WHAT.search(fold_apart(text)))
 
 
 def the_one_named(text: str) -> str | None:
@@ -481,7 +481,7 @@ _MORE = frozenset(
 
 def _whole_answer(text: str) -> str:
     """The message as one folded phrase, for comparing with short answers ("c'est bon !")."""
-    return " ".join(fold(text).replace("'", " ").strip(" .!?").split())
+    return " ".join(fold_apart(text).strip(" .!?").split())
 
 
 def wants_more(turn: Turn) -> bool:

@@ -23,7 +23,7 @@ from bot.nlu.language import (
     unsupported,
     without_language_request,
 )
-from bot.nlu.text import fold
+from bot.nlu.text import fold, fold_apart
 
 NEED_AREAS = ("vaccines", "medicines", "technologies")
 # Questions after the suggestions step and before the summary.
@@ -370,7 +370,7 @@ _ACRONYM_HERE = re.compile(r"\s*[A-Z][A-Za-z]{1,5}\s+(?:here|ici|aquí|aqui)\b")
 def _own_government(text: str, surface: str, *, answer_alone: bool = True) -> bool:
     """Whether `surface` (a government named in `text`) is where the delegate works. A short
     message counts as an answer naming it unless `answer_alone` is False."""
-    folded, name = fold(text).replace("'", " "), fold(surface).replace("'", " ")
+    folded, name = fold_apart(text), fold_apart(surface)
     # On word boundaries: "UE" is not the "ue" of "buenos", nor "Oman" the end of "woman".
     found = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded)
     if found is None:
@@ -380,7 +380,7 @@ def _own_government(text: str, surface: str, *, answer_alone: bool = True) -> bo
         # "Kenya", "we're Kenya", "de Bolivia": an answer, not a story; not "exportar vacunas
         # para México", where the country is a partner.
         return True
-    if (office := extract.institution(text)) and name in fold(office).replace("'", " "):
+    if (office := extract.institution(text)) and name in fold_apart(office):
         return True  # "the Ministry of Health of Ghana"
     if _AFTER_AN_OFFICE.search(before):
         return True  # "ministry of helth, republic of moldova"
@@ -390,7 +390,7 @@ def _own_government(text: str, surface: str, *, answer_alone: bool = True) -> bo
         return True  # "Thailand FDA here", "Kenya MoH here"
     if _OWN_BEFORE.search(before):
         return True
-    if _OWN_AFTER.search(after.replace("'", " ")) and not _GOODS_FROM.search(before):
+    if _OWN_AFTER.search(after) and not _GOODS_FROM.search(before):
         return True  # not "we import syringes from India, ministry of industry…"
     if _OWN_LABEL.search(before) and _SPEAKING_FOR.search(before) and not _TRADE.search(before):
         return True

@@ -15,7 +15,7 @@ from bot.nlu.lexicon import (
     organizations_lexicon,
     topic_matcher,
 )
-from bot.nlu.text import clip, fold, fold_positions, words
+from bot.nlu.text import clip, fold, fold_apart, fold_positions, words
 
 ORGANIZATIONS = ("WHO", "WIPO", "WTO")
 EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
@@ -45,12 +45,12 @@ _UNSURE = re.compile(
 
 def unsure(text: str) -> bool:
     """The delegate says they do not know (what to ask for, which option)."""
-    return bool(_UNSURE.search(fold(text).replace("'", " ")))
+    return bool(_UNSURE.search(fold_apart(text)))
 
 
 def without_unsure(text: str) -> str:
     """`text` folded, without the words that say the delegate does not know."""
-    return _UNSURE.sub(" ", fold(text).replace("'", " "))
+    return _UNSURE.sub(" ", fold_apart(text))
 
 
 # A message opening with one of these words, or carrying a question mark, asks something.
@@ -72,7 +72,7 @@ def is_question(text: str) -> bool:
     # office") is not a question: it takes a lower-case word after the opening one.
     if len(said) < 3 or said[0].isupper() or not any(w.islower() for w in said[1:]):
         return False
-    return bool(_QUESTION_START.match(fold(text).replace("'", " ")))
+    return bool(_QUESTION_START.match(fold_apart(text)))
 
 
 def need_areas(text: str) -> list[str]:
@@ -211,7 +211,7 @@ _REMOVE_CHOICE = re.compile(
 
 def removes_choice(text: str) -> bool:
     """The delegate takes back an activity they chose."""
-    return bool(_REMOVE_CHOICE.search(fold(text).replace("'", " ")))
+    return bool(_REMOVE_CHOICE.search(fold_apart(text)))
 
 
 # "I want to ask for help with that", "sí, quiero pedir ayuda con eso": a request about what
@@ -226,7 +226,7 @@ _GO_AHEAD = re.compile(
 
 def about_what_was_shown(text: str) -> bool:
     """A wish for help that points back ("help with that") instead of naming a need."""
-    folded = fold(text).replace("'", " ")
+    folded = fold_apart(text)
     return bool(_THAT.search(folded) and _GO_AHEAD.search(folded)) and not (
         need_areas(text) or topics(text)
     )
@@ -630,12 +630,15 @@ _JUDGEMENTS = frozenset(
 )
 
 
+# A name as written: an optional title, then capitalised words ("Dr. Kwame Mensah").
+_TITLE_THEN = r"(?:(?:Dr|Mr|Mrs|Ms|Prof|Mme|M|Sr|Sra|Srta|Dra)\.?\s+)?"
+_CAPITALISED = r"[A-ZÀ-Ý][\w'’-]+"
+
 _NAME_IN_SENTENCE = re.compile(
     r"\b(?i:my name is|i am|i'm|this is|je m'appelle|je me nomme|je suis|mon nom est|me llamo"
     r"|mi nombre es|soy|habla|les? escribe)"
     r"\s+(?i:(?:la|el|le)\s+)?"
-    r"((?:(?:Dr|Mr|Mrs|Ms|Prof|Mme|M|Sr|Sra|Srta|Dra)\.?\s+)?"
-    r"[A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+){0,3})"
+    rf"({_TITLE_THEN}{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})"
 )
 
 
@@ -644,8 +647,7 @@ _SIGNATURE = re.compile(
     r"\b(?i:(?:best|kind|warm)? ?regards|sincerely|yours (?:sincerely|faithfully)|thank you"
     r"|thanks|(?:bien |tr[eè]s )?cordialement|(?:meilleures |sinc[eè]res )?salutations|merci"
     r"|(?:un )?saludos?(?: cordiales)?|atentamente|cordialmente|gracias)"
-    r"[,.:;!]?\s+((?:(?:Dr|Mr|Mrs|Ms|Prof|Mme|M|Sr|Sra|Srta|Dra)\.?\s+)?"
-    r"[A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+){1,3})\s*[.!]?\s*$"
+    rf"[,.:;!]?\s+({_TITLE_THEN}{_CAPITALISED}(?:\s+{_CAPITALISED}){{1,3}})\s*[.!]?\s*$"
 )
 
 
@@ -887,7 +889,7 @@ _REFUSAL = re.compile(
 
 def agrees(text: str) -> bool:
     """Whether `text` says yes somewhere in it, and no refusal."""
-    folded = fold(text).replace("'", " ")
+    folded = fold_apart(text)
     return bool(_AGREEMENT.search(folded)) and not _REFUSAL.search(folded)
 
 

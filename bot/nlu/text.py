@@ -12,6 +12,12 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", _plain(text)).strip()
 
 
+def fold_apart(text: str) -> str:
+    """`fold`, with apostrophes as spaces: "qu'est-ce que j'ai" reads "qu est ce que j ai",
+    so a pattern meets the elided words on either side of them."""
+    return fold(text).replace("'", " ")
+
+
 def _plain(text: str) -> str:
     """`fold` before spaces are collapsed: accents stripped, lower case, hyphens as spaces."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
